@@ -1,0 +1,33 @@
+/**
+ * vcf-agent command line: one file per command in src/cli, each a thin adapter over a core function.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { EXIT, errorExit } from './run.js';
+import { register as registerView } from './view.js';
+import { register as registerValidate } from './validate.js';
+import { register as registerAnalyze } from './analyze.js';
+
+const program = new Command();
+program
+  .name('vcf-agent')
+  .description('VCF Analysis Agent: validate, summarise and query VCF files with bcftools semantics.\nExit codes: 0 success, 1 warnings under --strict, 2 bad input or usage, 3 internal failure.')
+  .version(VERSION, '--version')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerAnalyze(program);
+registerValidate(program);
+registerView(program);
+
+for (const c of program.commands) c.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(EXIT.OK);
+    process.exit(EXIT.INPUT);
+  }
+  errorExit(e);
+}
