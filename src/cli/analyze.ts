@@ -1,68 +1,135 @@
 import type { Command } from 'commander';
 import { analyze, type AnalyzeResult } from '../stats/analyze.js';
+import { IMPACTS, type VcfSummary } from '../stats/summary.js';
 import { formatLocated } from '../vcf/errors.js';
-import { action, EXIT } from './run.js';
+import { action, parseIntOpt, EXIT, reportFirstError } from './run.js';
 
 export function register(program: Command): void {
   program
     .command('analyze')
-    .description('validate a VCF and print a summary (records, variant types, Ts/Tv, filters, samples)')
+    .description('validate a VCF and summarise it: variant types, Ts/Tv, filters, per-sample genotypes, trios (Mendelian errors), ANN/CSQ impacts, ClinVar')
     .argument('<file>', 'VCF file (plain, gzip, BGZF, bzip2) or - for stdin')
     .option('--json', 'print the result as JSON')
     .option('--strict', 'exit 1 when validation found warnings')
-    .action(action(async (file: string, o: { json?: boolean; strict?: boolean }) => {
-      const r = await analyze(file);
+    .option('--max-errors <n>', 'list at most N validation problems (0 = no limit)', parseIntOpt('--max-errors'), 20)
+    .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
+    .addHelpText('after', '\nExit codes: 0 valid, 1 warnings under --strict, 2 invalid input or usage, 3 internal failure.')
+    .action(action(async (file: string, o: { json?: boolean; strict?: boolean; maxErrors: number; maxLineBytes?: number }) => {
+      const r = await analyze(file, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(renderAnalyze(r));
-      if (r.validation.errors) return EXIT.INPUT;
+      if (r.validation.errors) {
+        reportFirstError(file, r.validation.issues);
+        return EXIT.INPUT;
+      }
       if (o.strict && r.validation.warnings) return EXIT.WARN;
       return EXIT.OK;
     }));
 }
 
 const fmtN = (n: number) => n.toLocaleString('en-US');
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
+const fmtQ = (q: number) => (Number.isInteger(q) ? String(q) : q.toFixed(2).replace(/0+$/, '').replace(/\.$/, ''));
+
+function table(rows: Array<[string, string]>, indent = '  '): string[] {
+  const w = Math.max(...rows.map((x) => x[0].length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`);
+}
+
+function grid(head: string[], rows: string[][], indent = '  '): string[] {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => indent + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(head), ...rows.map(line)];
+}
 
 export function renderAnalyze(r: AnalyzeResult): string {
   const v = r.validation;
   const out: string[] = [];
   out.push(`== ${r.file}`);
   out.push('');
-  out.push(`Validation: ${v.errors ? 'INVALID' : 'valid'} (${v.errors} errors, ${v.warnings} warnings)`);
-  for (const i of v.issues.slice(0, 20)) out.push(`  ${formatLocated(i.file, i.line, i.column, `${i.severity}: ${i.message} [${i.rule}]`)}`);
-  if (v.issues.length > 20) out.push(`  … ${v.issues.length - 20} more (run: vcf-agent validate ${r.file})`);
-  const s = r.summary;
-  if (s) {
+  const state = v.errors ? 'INVALID' : v.warnings ? 'valid with warnings' : 'valid';
+  out.push(`Validation: ${state} (${fmtN(v.records)} records read, ${v.errors} errors, ${v.warnings} warnings${v.truncated ? ', report truncated' : ''})`);
+  for (const i of v.issues) out.push(`  ${formatLocated(i.file, i.line, i.column, `${i.severity}: ${i.message} [${i.rule}]`)}`);
+  if (v.truncated || v.issues.length < v.errors + v.warnings) out.push(`  (more problems: run vcf-agent validate ${r.file})`);
+  if (r.summaryError) {
     out.push('');
-    out.push('Summary');
-    const rows: Array<[string, string]> = [
-      ['fileformat', s.fileformat ?? '(missing)'],
-      ['compression', s.compression],
-      ['samples', fmtN(s.samples)],
-      ['records', fmtN(s.records)],
-      ['SNPs', fmtN(s.snps)],
-      ['MNPs', fmtN(s.mnps)],
-      ['indels', fmtN(s.indels)],
-      ['other alleles', fmtN(s.others)],
-      ['no-ALT sites', fmtN(s.noAlt)],
-      ['multiallelic sites', fmtN(s.multiallelicSites)],
-      ['Ts/Tv', s.tstv === null ? 'n/a' : `${s.tstv.toFixed(2)} (${fmtN(s.ts)}/${fmtN(s.tv)})`],
-      ['FILTER PASS', fmtN(s.pass)],
-      ['FILTER failed', fmtN(s.filtered) + (Object.keys(s.filterCounts).length ? ` (${Object.entries(s.filterCounts).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '')],
-      ['QUAL', s.qual.mean === null ? 'all missing' : `min ${s.qual.min}, mean ${s.qual.mean.toFixed(1)}, max ${s.qual.max}${s.qual.missing ? `, ${s.qual.missing} missing` : ''}`],
-      ['contigs', s.contigs.slice(0, 12).map((c) => `${c.id} (${fmtN(c.records)})`).join(', ') + (s.contigs.length > 12 ? `, … ${s.contigs.length - 12} more` : '')],
-      ['annotations', [s.annotations.ann && 'SnpEff ANN', s.annotations.csq && 'VEP CSQ', s.annotations.clinvar && 'ClinVar'].filter(Boolean).join(', ') || 'none'],
-    ];
-    const w = Math.max(...rows.map((x) => x[0].length));
-    for (const [k, val] of rows) out.push(`  ${k.padEnd(w)}  ${val}`);
-    if (s.sampleCounts.length) {
-      out.push('');
-      out.push('Per sample (hom-ref / het / hom-alt / haploid-alt / missing)');
-      const shown = s.sampleCounts.slice(0, 10);
-      const nw = Math.max(...shown.map((x) => x.name.length), 6);
-      for (const c of shown) out.push(`  ${c.name.padEnd(nw)}  ${fmtN(c.homRef)} / ${fmtN(c.het)} / ${fmtN(c.homAlt)} / ${fmtN(c.hap)} / ${fmtN(c.missing)}`);
-      if (s.sampleCounts.length > 10) out.push(`  … ${s.sampleCounts.length - 10} more samples`);
-    }
+    out.push(r.summaryError);
   }
+  const s = r.summary;
+  if (s) out.push('', ...renderSummary(s));
   out.push('');
   return out.join('\n');
+}
+
+function renderSummary(s: VcfSummary): string[] {
+  const out: string[] = [];
+  out.push('Summary');
+  const filters = [`PASS ${fmtN(s.pass)}`, ...Object.entries(s.filterCounts).map(([k, n]) => `${k} ${fmtN(n)}`)];
+  if (s.filterMissing) filters.push(`'.' ${fmtN(s.filterMissing)}`);
+  const rows: Array<[string, string]> = [
+    ['fileformat', s.fileformat ?? '(missing)'],
+    ['compression', s.compression],
+    ['samples', fmtN(s.samples)],
+    ['records', fmtN(s.records)],
+    ['SNPs', fmtN(s.snps)],
+    ['indels', `${fmtN(s.indels)} (ALT alleles: ${fmtN(s.insertions)} insertions, ${fmtN(s.deletions)} deletions)`],
+    ['MNPs', fmtN(s.mnps)],
+    ['other', fmtN(s.others)],
+  ];
+  if (s.breakendAlleles) rows.push(['breakend alleles', fmtN(s.breakendAlleles)]);
+  if (s.overlapAlleles) rows.push(["'*' alleles", fmtN(s.overlapAlleles)]);
+  rows.push(
+    ['no-ALT sites', fmtN(s.noAlt)],
+    ['multiallelic sites', `${fmtN(s.multiallelicSites)} (${fmtN(s.multiallelicSnpSites)} SNP-only)`],
+    ['Ts/Tv', s.tstv === null ? 'n/a (no transversions)' : `${s.tstv.toFixed(2)} (${fmtN(s.ts)} / ${fmtN(s.tv)})`],
+    ['FILTER', filters.join(', ')],
+    ['QUAL', s.qual.mean === null ? 'all missing' : `min ${fmtQ(s.qual.min!)}, mean ${s.qual.mean.toFixed(1)}, max ${fmtQ(s.qual.max!)}${s.qual.missing ? `, ${fmtN(s.qual.missing)} missing` : ''}`],
+    ['contigs', s.contigs.slice(0, 12).map((c) => `${c.id} (${fmtN(c.records)})`).join(', ') + (s.contigs.length > 12 ? `, … ${s.contigs.length - 12} more` : '')],
+    ['annotations', [s.annotations.ann && 'SnpEff ANN', s.annotations.csq && 'VEP CSQ', s.annotations.clinvar && 'ClinVar CLNSIG'].filter(Boolean).join(', ') || 'none'],
+  );
+  out.push(...table(rows));
+
+  if (s.sampleCounts.length) {
+    out.push('');
+    out.push(`Genotypes per sample${s.sampleCounts.length > 10 ? ` (first 10 of ${fmtN(s.sampleCounts.length)}; --json lists all)` : ''}`);
+    const hasHap = s.sampleCounts.some((c) => c.hapRef || c.hapAlt);
+    const hasPhased = s.sampleCounts.some((c) => c.phased);
+    const head = ['sample', 'hom-ref', 'het', 'hom-alt', ...(hasHap ? ['hap-ref', 'hap-alt'] : []), 'missing', ...(hasPhased ? ['phased'] : [])];
+    const rows2 = s.sampleCounts.slice(0, 10).map((c) => [c.name, fmtN(c.homRef), fmtN(c.het), fmtN(c.homAlt), ...(hasHap ? [fmtN(c.hapRef), fmtN(c.hapAlt)] : []), fmtN(c.missing), ...(hasPhased ? [fmtN(c.phased)] : [])]);
+    out.push(...grid(head, rows2));
+    if (s.sampleCounts.length > 1 && s.records) {
+      const worst = s.sampleCounts.reduce((a, b) => (b.missing > a.missing ? b : a));
+      if (worst.missing) out.push(`  most missing genotypes: ${worst.name} ${fmtN(worst.missing)} of ${fmtN(s.records)} (${pct(worst.missing, s.records)})`);
+    }
+  }
+
+  if (s.trios.length) {
+    out.push('');
+    out.push('Trios (##PEDIGREE): Mendelian consistency, as bcftools +mendelian');
+    for (const t of s.trios) {
+      out.push(`  ${t.child} (mother ${t.mother}, father ${t.father}): ${fmtN(t.consistent)} consistent, ${fmtN(t.errors)} Mendelian errors, ${fmtN(t.skipped)} skipped (child GT missing, or ploidy > 2)`);
+      out.push(`    candidate de novo (child carries ALT, both parents hom-ref): ${fmtN(t.deNovo)}`);
+    }
+  }
+
+  if (s.impact) {
+    const im = s.impact;
+    out.push('');
+    out.push(`Functional impact (${im.source === 'ANN' ? 'SnpEff ANN' : 'VEP CSQ'}, most severe per record)`);
+    out.push(`  ${IMPACTS.map((k) => `${k} ${fmtN(im.records[k])}`).join(', ')}${im.unannotated ? `, not annotated ${fmtN(im.unannotated)}` : ''}`);
+    const high = im.genes.filter((g) => g.high);
+    const mod = [...im.genes].filter((g) => g.moderate).sort((a, b) => b.moderate - a.moderate || (a.gene < b.gene ? -1 : 1));
+    const list = (gs: Array<{ gene: string; n: number }>) => gs.slice(0, 12).map((g) => `${g.gene} (${g.n})`).join(', ') + (gs.length > 12 ? `, … ${gs.length - 12} more` : '');
+    if (high.length) out.push(`  genes with HIGH impact records: ${list(high.map((g) => ({ gene: g.gene, n: g.high })))}`);
+    if (mod.length) out.push(`  genes with MODERATE impact records: ${list(mod.map((g) => ({ gene: g.gene, n: g.moderate })))}`);
+  }
+
+  if (s.clinvar) {
+    out.push('');
+    const entries = Object.entries(s.clinvar);
+    const total = entries.reduce((a, [, n]) => a + n, 0);
+    out.push(`ClinVar CLNSIG (${fmtN(total)} records with a value)`);
+    if (entries.length) out.push(`  ${entries.map(([k, n]) => `${k} ${fmtN(n)}`).join(', ')}`);
+  }
+  return out;
 }

@@ -3,10 +3,15 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { EXIT, errorExit } from './run.js';
+import { EXIT, errorExit, installProcessHandlers } from './run.js';
 import { register as registerView } from './view.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerAnalyze } from './analyze.js';
+import { register as registerQuery } from './query.js';
+import { register as registerFilter } from './filter.js';
+import { register as registerIndex } from './index.js';
+
+installProcessHandlers();
 
 const program = new Command();
 program
@@ -14,11 +19,15 @@ program
   .description('VCF Analysis Agent: validate, summarise and query VCF files with bcftools semantics.\nExit codes: 0 success, 1 warnings under --strict, 2 bad input or usage, 3 internal failure.')
   .version(VERSION, '--version')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // usage errors look like every other error: one line, `vcf-agent: ...`
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`vcf-agent: ${s.replace(/^error: /, '')}`) });
 
 registerAnalyze(program);
 registerValidate(program);
 registerView(program);
+registerQuery(program);
+registerFilter(program);
+registerIndex(program);
 
 for (const c of program.commands) c.exitOverride();
 

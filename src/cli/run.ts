@@ -2,7 +2,7 @@
  * Shared CLI plumbing: exit codes, one-line errors, a quietly closed stdout.
  * 0 success, 1 warnings under --strict, 2 bad input or usage, 3 internal failure.
  */
-import { VcfError } from '../vcf/errors.js';
+import { VcfError, formatLocated } from '../vcf/errors.js';
 import { StdoutClosed } from '../vcf/writer.js';
 
 export const EXIT = { OK: 0, WARN: 1, INPUT: 2, INTERNAL: 3 } as const;
@@ -13,18 +13,47 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     stdoutClosed = true;
     process.exit(0);
   }
+  // anything else (a full disk, an I/O error) loses output: never a quiet success
+  errorExit(new VcfError('OUTPUT_WRITE', `cannot write to standard output: ${e.message}`, { file: '-' }));
 });
 
+/**
+ * The one way a command ends on an error: a closed stdout ends quietly with 0; a VcfError prints
+ * `vcf-agent: FILE:LINE:COL: message [RULE]` on one line and exits 2 (3 when internal); anything
+ * else is an internal failure: one line, exit 3 (the stack only with VCF_AGENT_DEBUG=1).
+ */
 export function errorExit(e: unknown): never {
-  if (e instanceof StdoutClosed || stdoutClosed || (e as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(0);
+  if (e instanceof StdoutClosed || stdoutClosed || isEpipe(e)) process.exit(EXIT.OK);
   if (e instanceof VcfError) {
-    process.stderr.write(`vcf-agent: ${e.oneLine()}\n`);
+    writeErr(`vcf-agent: ${e.oneLine()}\n`);
     process.exit(e.kind === 'internal' ? EXIT.INTERNAL : EXIT.INPUT);
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`vcf-agent: internal error: ${msg.split('\n')[0]}\n`);
-  if (process.env.VCF_AGENT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  writeErr(`vcf-agent: internal error: ${(msg.split('\n')[0] || (e as Error)?.name || 'unknown').slice(0, 500)}\n`);
+  if (process.env.VCF_AGENT_DEBUG && e instanceof Error) writeErr(`${e.stack}\n`);
   process.exit(EXIT.INTERNAL);
+}
+
+function isEpipe(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || (code === 'ERR_STREAM_DESTROYED' && stdoutClosed);
+}
+
+function writeErr(s: string): void {
+  try {
+    process.stderr.write(s);
+  } catch {
+    // stderr closed too: nothing left to tell
+  }
+}
+
+/**
+ * Errors that escape every command (an 'error' event on a stream nobody listens to, a rejected
+ * promise nobody awaits) still end as one line and an exit code, never a stack trace.
+ */
+export function installProcessHandlers(): void {
+  process.on('uncaughtException', (e) => errorExit(e));
+  process.on('unhandledRejection', (e) => errorExit(e));
 }
 
 /** Wrap a command action: run it, map errors to exit codes. */
@@ -61,4 +90,23 @@ export function parseIntOpt(name: string) {
     if (!/^-?\d+$/.test(v)) throw new VcfError('USAGE', `${name} expects an integer, got "${v}"`, {}, 'usage');
     return Number(v);
   };
+}
+
+export interface ReportedIssue {
+  severity: string;
+  rule: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * `validate` and `analyze` list problems on stdout; when a file is invalid (exit 2) stderr also gets
+ * the one line every exit 2 has: the first error, `vcf-agent: FILE:LINE:COL: message [RULE]`.
+ */
+export function reportFirstError(file: string, issues: readonly ReportedIssue[]): void {
+  const e = issues.find((i) => i.severity === 'error');
+  if (!e) return;
+  writeErr(`vcf-agent: ${formatLocated(e.file ?? file, e.line, e.column, `${e.message} [${e.rule}]`)}\n`);
 }

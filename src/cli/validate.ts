@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { validateFile, type ValidationResult } from '../vcf/validate.js';
 import { formatLocated } from '../vcf/errors.js';
-import { action, parseIntOpt, EXIT } from './run.js';
+import { action, parseIntOpt, EXIT, reportFirstError } from './run.js';
 
 export function register(program: Command): void {
   program
@@ -21,6 +21,7 @@ export function register(program: Command): void {
       for (const f of files) {
         const r = await validateFile(f, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes });
         results.push(r);
+        reportFirstError(f, r.issues);
         if (o.format === 'text') {
           for (const i of r.issues) {
             process.stdout.write(`${formatLocated(i.file, i.line, i.column, `${i.severity}: ${i.message} [${i.rule}]`)}\n`);

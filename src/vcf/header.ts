@@ -71,7 +71,15 @@ export class VcfHeader {
     const rest = raw.slice(eq + 1);
     const line: HeaderLine = { key, raw, lineNo };
     if (rest.startsWith('<') && rest.endsWith('>') && key !== 'fileformat') {
-      line.attrs = parseStructured(rest.slice(1, -1), file, lineNo, eq + 2);
+      if (STRUCTURED_KEYS.has(key)) line.attrs = parseStructured(rest.slice(1, -1), file, lineNo, eq + 2);
+      else {
+        // other keys may hold any bracketed text, e.g. `##pedigreeDB=<ftp://host/file.db>` (VCF 4.1)
+        try {
+          line.attrs = parseStructured(rest.slice(1, -1), file, lineNo, eq + 2);
+        } catch {
+          line.value = rest;
+        }
+      }
     } else if (rest.startsWith('<') && !rest.endsWith('>') && STRUCTURED_KEYS.has(key)) {
       throw new VcfError('VCF_HEADER_META_SYNTAX', `##${key} line is missing the closing '>'`, { file, line: lineNo, column: raw.length });
     } else {
@@ -188,7 +196,9 @@ export function parseStructured(body: string, file: string | undefined, lineNo: 
       // skip to comma
       while (i < n && body[i] !== ',') i++;
     } else {
-      const c = body.indexOf(',', i);
+      // VCF 4.3+ META lines list values in brackets: `Values=[WGS, WES]` (commas inside)
+      const close = body[i] === '[' ? body.indexOf(']', i) : -1;
+      const c = body.indexOf(',', close < 0 ? i : close);
       const e = c < 0 ? n : c;
       v = body.slice(i, e);
       i = e;

@@ -1,17 +1,33 @@
 /**
- * Streaming VCF reader: opens a path or `-`, reads the header, then yields records in batches.
+ * Streaming VCF reader: opens a path, `-` or an in-memory buffer, reads the header, then yields
+ * records in batches. Every problem it finds is a VcfError with the file and line (and column).
  */
 import { VcfError } from './errors.js';
 import { VcfHeader } from './header.js';
-import { openInput, type Compression } from './input.js';
+import { openInput, openInputFromBuffer, type Compression, type OpenedInput } from './input.js';
 import { splitLines, type LineBatch, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { VcfRecord } from './record.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;
+  /**
+   * Recycle input buffers: a batch from rawBatches() is valid only until the next one is requested
+   * (the consumer keeps no references to its buffer, e.g. copies what it writes). Less garbage and
+   * a flat peak RSS; not for batches()/records() consumers that keep records.
+   */
+  reuseBuffers?: boolean;
+  /** worker threads inflating BGZF input (bcftools' --threads); default 0: the calling thread */
+  threads?: number;
+}
+
+export interface BufferReadOptions extends ReadOptions {
+  /** split the buffer into chunks of this size, as file reads would (default 1 MiB) */
+  chunkSize?: number;
 }
 
 export interface RawBatch extends LineBatch {}
+
+const FIXED_COLUMNS = ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO'];
 
 export class VcfReader {
   readonly file: string;
@@ -33,13 +49,36 @@ export class VcfReader {
     this.firstDataLine = firstDataLine;
   }
 
+  /** Open a path or `-` (stdin): plain, gzip, BGZF or bzip2. */
   static async open(file: string, opts: ReadOptions = {}): Promise<VcfReader> {
-    const input = await openInput(file);
+    return VcfReader.fromInput(await atLine1(openInput(file, { reuseBuffers: opts.reuseBuffers, threads: opts.threads })), opts);
+  }
+
+  /** Read VCF bytes (plain or compressed) held in memory; `name` is used in error locations. */
+  static async fromBuffer(name: string, data: Buffer, opts: BufferReadOptions = {}): Promise<VcfReader> {
+    return VcfReader.fromInput(await atLine1(openInputFromBuffer(name, data, opts.chunkSize, { reuseBuffers: opts.reuseBuffers, threads: opts.threads })), opts);
+  }
+
+  private static async fromInput(input: OpenedInput, opts: ReadOptions): Promise<VcfReader> {
+    const file = input.name;
     if (input.compression === 'bcf') {
-      throw new VcfError('BCF_UNSUPPORTED', 'BCF input is not supported yet (convert with `bcftools view -Oz`)', { file });
+      throw new VcfError('BCF_UNSUPPORTED', 'BCF input is not supported yet (convert with `bcftools view -Oz`)', { file, line: 1 });
     }
-    const it = splitLines(input.chunks, file, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)[Symbol.asyncIterator]();
-    const headerLines: string[] = [];
+    const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const it = splitLines(sniffText(input.chunks, file), file, maxLineBytes, { reuseBuffers: opts.reuseBuffers })[Symbol.asyncIterator]();
+    try {
+      return await VcfReader.readHeader(input, it);
+    } catch (e) {
+      await closeQuietly(it);
+      throw e;
+    }
+  }
+
+  private static async readHeader(input: OpenedInput, it: AsyncIterator<LineBatch>): Promise<VcfReader> {
+    const file = input.name;
+    const header = new VcfHeader();
+    let nHeaderLines = 0;
+    let lastHeaderLine = 0;
     let pending: LineBatch | undefined;
     let sawColumns = false;
     let firstDataLine = 1;
@@ -48,57 +87,63 @@ export class VcfReader {
       if (r.done) break;
       const b = r.value;
       for (let i = 0; i < b.n; i++) {
-        const s = b.starts[i], e = b.ends[i];
+        let s = b.starts[i];
+        const e = b.ends[i];
         const lineNo = b.firstLineNo + i;
-        if (lineNo === 1) checkText(b.buf, s, Math.min(e, s + 512), file);
+        if (lineNo === 1) s = skipBom(b.buf, s, e);
         if (e > s && b.buf[s] === 35 /* # */) {
           const text = b.buf.toString('utf8', s, e);
-          headerLines.push(text);
-          if (!text.startsWith('##')) {
-            sawColumns = true;
-            firstDataLine = lineNo + 1;
-            pending = sliceBatch(b, i + 1);
-            break outer;
+          nHeaderLines++;
+          lastHeaderLine = lineNo;
+          if (text.length > 1 && text.charCodeAt(1) === 35) {
+            header.addMetaLine(text, lineNo, file);
+            continue;
           }
-          continue;
+          header.setColumns(stripEmptyFormatColumn(text), lineNo, file);
+          sawColumns = true;
+          firstDataLine = lineNo + 1;
+          pending = sliceBatch(b, i + 1);
+          break outer;
         }
-        if (e === s && headerLines.length > 0) continue; // blank line inside the header: tolerate
-        // a data line before #CHROM
-        if (headerLines.length === 0) {
+        if (e === s && nHeaderLines > 0) continue; // blank line inside the header: tolerate
+        if (nHeaderLines === 0) {
           throw new VcfError('VCF_NOT_VCF', 'not a VCF file: the first line does not start with "##fileformat" or "#"', { file, line: lineNo, column: 1 });
         }
         throw new VcfError('VCF_HEADER_MISSING_CHROM_LINE', 'data line before the "#CHROM" header line', { file, line: lineNo, column: 1 });
       }
     }
-    if (headerLines.length === 0) {
+    if (nHeaderLines === 0) {
       throw new VcfError('VCF_EMPTY', 'empty file: no VCF header', { file, line: 1 });
     }
     if (!sawColumns) {
-      throw new VcfError('VCF_HEADER_MISSING_CHROM_LINE', 'header has no "#CHROM" line', { file, line: headerLines.length });
+      throw new VcfError('VCF_HEADER_MISSING_CHROM_LINE', 'header has no "#CHROM" line (the file ends inside the header)', { file, line: lastHeaderLine });
     }
-    const header = VcfHeader.parse(headerLines, file, 1);
-    const cols = header.columnsLine.split('\t');
-    const fixed = ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO'];
-    for (let k = 0; k < fixed.length; k++) {
-      if (cols[k] !== fixed[k]) {
-        throw new VcfError('VCF_HEADER_BAD_COLUMNS', `header line must start with ${fixed.join('\\t')}; column ${k + 1} is "${(cols[k] ?? '').slice(0, 20)}"`, { file, line: header.columnsLineNo, column: 1 });
-      }
-    }
-    if (cols.length > 8 && cols[8] !== 'FORMAT') {
-      throw new VcfError('VCF_HEADER_BAD_COLUMNS', `column 9 of the #CHROM line must be FORMAT, found "${cols[8].slice(0, 20)}"`, { file, line: header.columnsLineNo, column: 1 });
-    }
+    checkColumnsLine(header, file);
     return new VcfReader(file, header, input.compression, it, pending, input.bytesRead, firstDataLine);
   }
 
   /** Raw line batches of the data section (no parsing at all). Empty lines are skipped by consumers. */
   async *rawBatches(): AsyncGenerator<LineBatch> {
-    if (this.pending && this.pending.n > 0) yield this.pending;
-    this.pending = undefined;
-    for (;;) {
-      const r = await this.it.next();
-      if (r.done) return;
-      yield r.value;
+    let finished = false;
+    try {
+      const p = this.pending;
+      this.pending = undefined;
+      if (p && p.n > 0) yield p;
+      for (;;) {
+        const r = await this.it.next();
+        if (r.done) { finished = true; return; }
+        yield r.value;
+      }
+    } finally {
+      // the consumer stopped early or failed: release the input (file handle, inflaters)
+      if (!finished) await this.close();
     }
+  }
+
+  /** Stop reading and release the input. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.pending = undefined;
+    await closeQuietly(this.it);
   }
 
   /** Records in batches (arrays). Lines with fewer than 8 columns are an error. */
@@ -112,9 +157,7 @@ export class VcfReader {
         const s = b.starts[i], e = b.ends[i];
         if (e === s) continue;
         const rec = new VcfRecord(b.buf, s, e, b.firstLineNo + i, h, file);
-        if (rec.nFixed < 8) {
-          throw new VcfError('VCF_RECORD_TOO_FEW_COLUMNS', `record has ${rec.nFixed} tab-separated columns, at least 8 are required`, { file, line: rec.lineNo, column: e - s + 1 });
-        }
+        if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, rec.lineNo, e - s + 1);
         out[k++] = rec;
       }
       out.length = k;
@@ -125,6 +168,67 @@ export class VcfReader {
   async *records(): AsyncGenerator<VcfRecord> {
     for await (const b of this.batches()) yield* b;
   }
+}
+
+async function closeQuietly(it: AsyncIterator<unknown>): Promise<void> {
+  try {
+    await it.return?.();
+  } catch {
+    // closing after a failure: the first error is the one to report
+  }
+}
+
+/** Errors while opening (e.g. a corrupt first compressed block) happen before line 1 is complete. */
+async function atLine1(p: Promise<OpenedInput>): Promise<OpenedInput> {
+  try {
+    return await p;
+  } catch (e) {
+    const lineless = e instanceof VcfError && e.line === undefined && !e.code.startsWith('INPUT_');
+    if (lineless) throw new VcfError(e.code, e.message, { file: e.file, line: 1, column: e.column }, e.kind);
+    throw e;
+  }
+}
+
+export function tooFewColumns(n: number, file: string | undefined, line: number, column: number): VcfError {
+  return new VcfError('VCF_RECORD_TOO_FEW_COLUMNS', `record has ${n} tab-separated column${n === 1 ? '' : 's'}, at least 8 are required`, { file, line, column });
+}
+
+/**
+ * For consumers of rawBatches() that copy lines without parsing them: throws unless the line
+ * [s, e) has the 8 fixed columns (7 tabs). Costs at most 7 indexOf calls.
+ */
+export function checkMinColumns(buf: Buffer, s: number, e: number, line: number, file?: string): void {
+  let p = s;
+  for (let k = 1; k < 8; k++) {
+    const t = buf.indexOf(9, p);
+    if (t < 0 || t >= e) throw tooFewColumns(k, file, line, e - s + 1);
+    p = t + 1;
+  }
+}
+
+function checkColumnsLine(header: VcfHeader, file: string): void {
+  const cols = header.columnsLine.split('\t');
+  const line = header.columnsLineNo;
+  let col = 1;
+  for (let k = 0; k < FIXED_COLUMNS.length; k++) {
+    if (cols[k] !== FIXED_COLUMNS[k]) {
+      const found = cols[k] === undefined ? 'missing' : `"${clip(cols[k])}"`;
+      throw new VcfError('VCF_HEADER_BAD_COLUMNS', `the header line must start with ${FIXED_COLUMNS.join(' ')} separated by tabs; column ${k + 1} is ${found}`, { file, line, column: col });
+    }
+    col += cols[k].length + 1;
+  }
+  if (cols.length > 8 && cols[8] !== 'FORMAT') {
+    throw new VcfError('VCF_HEADER_BAD_COLUMNS', `column 9 of the #CHROM line must be FORMAT, found "${clip(cols[8])}"`, { file, line, column: col });
+  }
+}
+
+/**
+ * `#CHROM ... INFO<TAB>` with nothing after the tab (real SnpEff output of sites-only files) is a
+ * sites-only header: drop the empty ninth column rather than reject the file.
+ */
+function stripEmptyFormatColumn(text: string): string {
+  if (text.endsWith('\tINFO\t') && text.split('\t').length === 9) return text.slice(0, -1);
+  return text;
 }
 
 function sliceBatch(b: LineBatch, from: number): LineBatch | undefined {
@@ -138,12 +242,52 @@ function sliceBatch(b: LineBatch, from: number): LineBatch | undefined {
   };
 }
 
-/** Reject binary data early with a clear message. */
-function checkText(buf: Buffer, s: number, e: number, file: string): void {
-  for (let i = s; i < e; i++) {
+function skipBom(buf: Buffer, s: number, e: number): number {
+  return e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf ? s + 3 : s;
+}
+
+/**
+ * Rejects binary or non-VCF data as soon as the first bytes arrive, before a whole "line" of a
+ * binary file is buffered: the first line must start with '#' (after an optional UTF-8 BOM) and
+ * hold no control characters other than tab and CR.
+ */
+async function* sniffText(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+  let checked = false;
+  let head: Buffer | undefined;
+  for await (const c of chunks) {
+    if (checked) { yield c; continue; }
+    if (c.length === 0) continue;
+    head = head ? Buffer.concat([head, c]) : c;
+    const nl = head.indexOf(10);
+    if (nl < 0 && head.length < 512) {
+      // need more bytes to judge; keep a copy, the source may recycle its chunks (reuseBuffers)
+      if (head === c) head = Buffer.from(c);
+      continue;
+    }
+    checkFirstLine(head, nl < 0 ? Math.min(head.length, 512) : Math.min(nl, 512), file);
+    checked = true;
+    yield head;
+    head = undefined;
+  }
+  if (head) {
+    checkFirstLine(head, head.length, file);
+    yield head;
+  }
+}
+
+function checkFirstLine(buf: Buffer, end: number, file: string): void {
+  const s = skipBom(buf, 0, end);
+  for (let i = s; i < end; i++) {
     const c = buf[i];
-    if (c === 0 || (c < 32 && c !== 9 && c !== 13 && c !== 10)) {
-      throw new VcfError('VCF_BINARY', 'not a VCF file: binary data on the first line', { file, line: 1, column: i - s + 1 });
+    if (c < 32 && c !== 9 && c !== 13) {
+      throw new VcfError('VCF_NOT_VCF', 'not a VCF text file: binary data on the first line', { file, line: 1, column: i - s + 1 });
     }
   }
+  if (end > s && buf[s] !== 35) {
+    throw new VcfError('VCF_NOT_VCF', 'not a VCF file: the first line does not start with "##fileformat" or "#"', { file, line: 1, column: 1 });
+  }
+}
+
+function clip(s: string, n = 20): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
 }

@@ -72,7 +72,7 @@ export class VcfRecord {
 
   /** raw text of fixed column k (0=CHROM … 8=FORMAT) */
   col(k: number): string {
-    if (k >= this.nFixed) return '';
+    if (k >= this.nFixed || k < 0) return '';
     return this.buf.toString('utf8', this.cs[k], this.ce[k]);
   }
 
@@ -177,16 +177,22 @@ export class VcfRecord {
     return this._sampleStarts!.length;
   }
 
-  sampleStart(i: number): number { if (!this._sampleStarts) this.locateSamples(); return this._sampleStarts![i]; }
-  sampleEnd(i: number): number { if (!this._sampleEnds) this.locateSamples(); return this._sampleEnds![i]; }
+  /** byte offsets of sample column i, or -1 when this line has no such column */
+  sampleStart(i: number): number { if (!this._sampleStarts) this.locateSamples(); return this._sampleStarts![i] ?? -1; }
+  sampleEnd(i: number): number { if (!this._sampleEnds) this.locateSamples(); return this._sampleEnds![i] ?? -1; }
 
+  /** text of sample column i ('' when the line has fewer sample columns) */
   sampleRaw(i: number): string {
     if (!this._sampleStarts) this.locateSamples();
-    return this.buf.toString('utf8', this._sampleStarts![i], this._sampleEnds![i]);
+    const s = this._sampleStarts![i];
+    return s === undefined ? '' : this.buf.toString('utf8', s, this._sampleEnds![i]);
   }
 
-  /** the FORMAT values of sample i, split on ':' (may be shorter than FORMAT) */
-  sampleFields(i: number): string[] { return this.sampleRaw(i).split(':'); }
+  /** the FORMAT values of sample i, split on ':' (may be shorter than FORMAT; [] when the column is absent) */
+  sampleFields(i: number): string[] {
+    if (!this._sampleStarts) this.locateSamples();
+    return this._sampleStarts![i] === undefined ? [] : this.sampleRaw(i).split(':');
+  }
 
   /** value of FORMAT key for sample i, or undefined when absent/truncated */
   sampleValue(i: number, key: string): string | undefined {
@@ -201,8 +207,12 @@ export class VcfRecord {
     if (this.formatKeys[0] !== 'GT') return this.sampleValue(i, 'GT');
     if (!this._sampleStarts) this.locateSamples();
     const s = this._sampleStarts![i], e = this._sampleEnds![i];
-    const c = this.buf.indexOf(58, s);
-    return latin1(this.buf, s, c < 0 || c > e ? e : c);
+    if (s === undefined) return undefined;
+    // the GT value ends at the first ':' of this column (scan only the column, never past it)
+    const b = this.buf;
+    let c = s;
+    while (c < e && b[c] !== 58) c++;
+    return latin1(b, s, c);
   }
 
   genotype(i: number): Genotype | undefined {

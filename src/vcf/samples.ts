@@ -1,47 +1,55 @@
 /**
- * Sample selection with bcftools semantics: `-s A,B` (in the given order), `-s ^A,B` (exclude,
- * file order), `-S file` / `-S ^file` (one name per line), `--force-samples` to ignore unknown names.
+ * Sample selection with bcftools 1.16 `view` semantics:
+ * - `-s A,B` keeps the listed samples in the given order; `-s ^A,B` excludes them (file order is kept).
+ *   The list is split on every comma (no escapes); an empty item is a sample named "".
+ * - `-S FILE` / `-S ^FILE`: one sample name per line, taken verbatim (no comments, no column
+ *   splitting); a trailing '\r' is removed and empty lines are skipped; the file may be gzip-compressed.
+ * - A name that is not in the header is an error, or only a warning with `--force-samples`.
+ * - A sample named twice in an include list is an error (bcftools: "Duplicate sample name").
+ * - Removing every sample is allowed: the output is then sites-only (no FORMAT), with a warning.
  */
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 import { VcfError, usageError } from './errors.js';
 
 export interface SampleSelection {
   /** indexes into the file's samples, in output order */
   indexes: number[];
   names: string[];
-  /** true when the selection is not the identity */
+  /** true when -s or -S was given (bcftools then recomputes AC/AN unless -I, even for the identity) */
+  active: boolean;
+  /** true when the selection differs from the file's samples (order or membership) */
   subset: boolean;
   warnings: string[];
 }
 
-export function parseSampleList(list: string): { exclude: boolean; names: string[] } {
-  let exclude = false;
-  let s = list;
-  if (s.startsWith('^')) { exclude = true; s = s.slice(1); }
-  // bcftools allows escaping commas in names with a backslash
-  const names: string[] = [];
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\' && s[i + 1] === ',') { cur += ','; i++; continue; }
-    if (c === ',') { names.push(cur); cur = ''; continue; }
-    cur += c;
-  }
-  names.push(cur);
-  return { exclude, names: names.filter((n) => n !== '') };
+export interface SampleSpec {
+  exclude: boolean;
+  names: string[];
 }
 
-export function readSampleFile(spec: string): { exclude: boolean; names: string[] } {
-  let exclude = false;
-  let path = spec;
-  if (path.startsWith('^')) { exclude = true; path = path.slice(1); }
-  let text: string;
+/** `-s` argument: split on commas exactly as htslib's hts_readlist does. */
+export function parseSampleList(list: string): SampleSpec {
+  const exclude = list.startsWith('^');
+  return { exclude, names: (exclude ? list.slice(1) : list).split(',') };
+}
+
+/** `-S` argument: a file (plain or gzip) with one sample name per line. */
+export function readSampleFile(spec: string): SampleSpec {
+  const exclude = spec.startsWith('^');
+  const path = exclude ? spec.slice(1) : spec;
+  let data: Buffer;
   try {
-    text = fs.readFileSync(path, 'utf8');
+    data = fs.readFileSync(path);
+    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = zlib.gunzipSync(data);
   } catch (e) {
-    throw new VcfError('SAMPLE_FILE_UNREADABLE', `cannot read sample file: ${(e as Error).message}`, { file: path }, 'usage');
+    throw new VcfError('SAMPLE_FILE_UNREADABLE', `cannot read the sample file: ${(e as Error).message}`, { file: path }, 'usage');
   }
-  const names = text.split(/\r?\n/).map((l) => l.split(/\s+/)[0] ?? '').filter((l) => l !== '' && !l.startsWith('#'));
+  const names: string[] = [];
+  for (let line of data.toString('utf8').split('\n')) {
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line !== '') names.push(line);
+  }
   return { exclude, names };
 }
 
@@ -49,34 +57,43 @@ export function selectSamples(
   fileSamples: string[],
   opts: { samples?: string; samplesFile?: string; forceSamples?: boolean },
 ): SampleSelection {
-  const all = { indexes: fileSamples.map((_, i) => i), names: fileSamples.slice(), subset: false, warnings: [] as string[] };
-  if (!opts.samples && !opts.samplesFile) return all;
-  if (opts.samples && opts.samplesFile) throw usageError('use either -s or -S, not both');
-  const spec = opts.samples ? parseSampleList(opts.samples) : readSampleFile(opts.samplesFile!);
-  const pos = new Map<string, number>();
-  fileSamples.forEach((n, i) => pos.set(n, i));
-  const warnings: string[] = [];
-  const unknown = spec.names.filter((n) => !pos.has(n));
-  if (unknown.length) {
-    if (!opts.forceSamples) {
-      throw new VcfError('SAMPLE_NOT_FOUND', `subset called for sample${unknown.length > 1 ? 's' : ''} not in header: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}. Use "--force-samples" to ignore this error.`, {}, 'usage');
-    }
-    for (const u of unknown) warnings.push(`subset called for sample that does not exist in header: "${u}"... skipping`);
+  const identity = fileSamples.map((_, i) => i);
+  if (opts.samples === undefined && opts.samplesFile === undefined) {
+    return { indexes: identity, names: fileSamples.slice(), active: false, subset: false, warnings: [] };
   }
+  if (opts.samples !== undefined && opts.samplesFile !== undefined) throw usageError('use either -s/--samples or -S/--samples-file, not both');
+  const spec = opts.samples !== undefined ? parseSampleList(opts.samples) : readSampleFile(opts.samplesFile!);
+  const pos = new Map<string, number>();
+  fileSamples.forEach((n, i) => { if (!pos.has(n)) pos.set(n, i); });
+  const warnings: string[] = [];
+  const verb = spec.exclude ? 'exclude' : 'subset';
   let indexes: number[];
   if (spec.exclude) {
-    const ex = new Set(spec.names);
-    indexes = fileSamples.map((_, i) => i).filter((i) => !ex.has(fileSamples[i]));
+    const ex = new Set<string>();
+    for (const n of spec.names) {
+      if (!pos.has(n)) unknown(n);
+      ex.add(n);
+    }
+    indexes = identity.filter((i) => !ex.has(fileSamples[i]));
   } else {
-    const seen = new Set<number>();
     indexes = [];
+    const seen = new Set<number>();
     for (const n of spec.names) {
       const i = pos.get(n);
-      if (i === undefined || seen.has(i)) continue;
+      if (i === undefined) { unknown(n); continue; }
+      if (seen.has(i)) throw new VcfError('SAMPLE_DUPLICATE', `duplicate sample name "${n}" in the sample list`, {}, 'usage');
       seen.add(i);
       indexes.push(i);
     }
   }
+  if (indexes.length === 0) warnings.push('subsetting has removed all samples');
   const subset = indexes.length !== fileSamples.length || indexes.some((v, i) => v !== i);
-  return { indexes, names: indexes.map((i) => fileSamples[i]), subset, warnings };
+  return { indexes, names: indexes.map((i) => fileSamples[i]), active: true, subset, warnings };
+
+  function unknown(n: string): void {
+    if (!opts.forceSamples) {
+      throw new VcfError('SAMPLE_NOT_FOUND', `${verb} called for sample that does not exist in header: "${n}". Use "--force-samples" to ignore this error.`, {}, 'usage');
+    }
+    warnings.push(`${verb} called for sample that does not exist in header: "${n}"... skipping`);
+  }
 }

@@ -14,16 +14,37 @@ const BUF_SIZE = 1 << 20;
 
 export const BGZF_EOF = Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex');
 
-export function outputTypeFor(path: string | undefined, explicit?: string): OutputType {
-  if (explicit) {
-    const t = explicit[0];
-    if (t === 'v' || t === 'z') return t;
-    if (t === 'b' || t === 'u') throw usageError(`-O ${t} (BCF output) is not supported yet; use -O v or -O z`);
-    throw usageError(`unknown output type "${explicit}" for -O (expected v, z, b or u)`);
+/**
+ * The output type, as bcftools 1.16 decides it: a file name ending in `.vcf` (plain) or `.vcf.gz` /
+ * `.vcf.bgz` (BGZF) wins over `-O`; otherwise `-O` (v, z, b, u, optionally followed by a level 0-9,
+ * or a bare level meaning compressed), and `-l` alone asks for compression. Deviation: a name
+ * ending in `.gz`/`.bgz` without `-O` is written BGZF-compressed (bcftools would write plain text).
+ */
+export function outputTypeFor(path: string | undefined, explicit?: string, levelGiven = false): OutputType {
+  let t: OutputType | undefined;
+  if (explicit !== undefined) {
+    const m = /^([vzbu]?)([0-9]?)$/.exec(explicit);
+    if (!m || explicit === '') throw usageError(`the output type "${explicit}" is not recognised (expected v, z, b or u, optionally followed by a compression level 0-9)`);
+    t = (m[1] || 'z') as OutputType;
   }
-  if (path && path !== '-' && /\.(gz|bgz|bgzf)$/i.test(path)) return 'z';
-  if (path && path !== '-' && /\.bcf$/i.test(path)) throw usageError('BCF output is not supported yet; write .vcf or .vcf.gz');
+  const p = path && path !== '-' ? path.toLowerCase() : '';
+  if (p.endsWith('.vcf')) return 'v';
+  if (p.endsWith('.vcf.gz') || p.endsWith('.vcf.bgz')) return 'z';
+  if (p.endsWith('.bcf')) throw usageError('BCF output is not supported yet; write .vcf or .vcf.gz');
+  if (t === 'b' || t === 'u') throw usageError(`-O ${t} (BCF output) is not supported yet; use -O v or -O z`);
+  if (t) return t === 'v' && levelGiven ? 'z' : t;
+  if (levelGiven || /\.(gz|bgz|bgzf)$/.test(p)) return 'z';
   return 'v';
+}
+
+/** Compression level from `-O z9` / `-O 9` or `-l N` (`-l` wins, as the later option in bcftools' usual use). */
+export function compressionLevelFor(explicit?: string, level?: number): number | undefined {
+  if (level !== undefined) {
+    if (!Number.isInteger(level) || level < 0 || level > 9) throw usageError(`--compression-level expects 0-9, got ${level}`);
+    return level;
+  }
+  const m = explicit ? /([0-9])$/.exec(explicit) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Compress one BGZF block (data length <= 65536). */
@@ -44,6 +65,10 @@ export function bgzfBlock(data: Buffer, level = 6): Buffer {
 }
 
 interface ByteTarget {
+  /**
+   * Write b. Returns nothing when b has been consumed (written, or copied), else a promise that
+   * resolves once b is no longer referenced and more may be written.
+   */
   write(b: Buffer): Promise<void> | void;
   end(): Promise<void>;
 }
@@ -75,13 +100,13 @@ class StdoutTarget implements ByteTarget {
   }
   write(b: Buffer): Promise<void> | void {
     if (this.closed) throw new StdoutClosed('stdout closed');
-    if (!process.stdout.write(b)) {
-      return new Promise<void>((res) => {
-        const done = () => { process.stdout.off('drain', done); process.stdout.off('close', done); res(); };
-        process.stdout.once('drain', done);
-        process.stdout.once('close', done);
-      });
-    }
+    let flushed = false;
+    let resolve: (() => void) | undefined;
+    // the callback runs once this chunk has left the stream's queue (or the stream failed)
+    process.stdout.write(b, () => { flushed = true; resolve?.(); });
+    // a file, or a pipe with room: written synchronously, b is free again
+    if (flushed || process.stdout.writableLength === 0) return;
+    return new Promise<void>((res) => { if (flushed) res(); else resolve = res; });
   }
   async end(): Promise<void> {
     if (this.closed) return;
@@ -132,6 +157,13 @@ export class OutputSink {
     this.append(data);
   }
 
+  /** Append a string whose characters are bytes (latin1), e.g. text decoded with `latin1()`. */
+  writeLatin1(data: string): Promise<void> | void {
+    const n = data.length;
+    if (this.len + n > this.buf.length) return this.write(Buffer.from(data, 'latin1'));
+    this.len += this.buf.write(data, this.len, 'latin1');
+  }
+
   /** Append a slice of a buffer (fast path for copying columns). */
   writeSlice(src: Buffer, s: number, e: number): Promise<void> | void {
     const n = e - s;
@@ -154,10 +186,12 @@ export class OutputSink {
     if (this.len === 0) return;
     const data = this.buf.subarray(0, this.len);
     if (!this.bgzf) {
-      const out = Buffer.from(data); // copy: the buffer is reused
       this.len = 0;
-      this.bytesOut += out.length;
-      return this.target.write(out);
+      this.bytesOut += data.length;
+      const r = this.target.write(data);
+      // the target still holds the bytes (a pipe that is full): continue in a new buffer
+      if (r) this.buf = Buffer.allocUnsafe(BUF_SIZE);
+      return r;
     }
     let off = 0;
     const blocks: Buffer[] = [];

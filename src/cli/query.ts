@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { query } from '../expr/query.js';
+import { usageError } from '../vcf/errors.js';
+import { action, parseIntOpt, warn } from './run.js';
+
+export function register(program: Command): void {
+  program
+    .command('query')
+    .description('print fields of VCF records in a user-defined format (bcftools query): -f \'%CHROM\\t%POS[\\t%GT]\\n\'')
+    .argument('[file]', 'input VCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
+    .option('-f, --format <string>', 'format string, see bcftools query (%CHROM %POS %INFO/TAG [%SAMPLE %GT] ...)')
+    .option('-i, --include <expr>', 'select sites for which the expression is true')
+    .option('-e, --exclude <expr>', 'exclude sites for which the expression is true')
+    .option('-s, --samples <list>', 'comma-separated samples to include (in this order), or ^A,B to exclude')
+    .option('-S, --samples-file <file>', 'file of samples to include (prefix ^ to exclude)')
+    .option('--force-samples', 'only warn about unknown subset samples')
+    .option('-l, --list-samples', 'print the list of samples and exit')
+    .option('-H, --print-header', 'print a header line; -HH without column numbers', (_v: string, prev: number) => prev + 1, 0)
+    .option('-u, --allow-undef-tags', 'print "." for tags not defined in the header')
+    .option('-F, --print-filtered <str>', 'print STR for samples failing the -i/-e expression')
+    .option('-N, --disable-automatic-newline', 'do not add a newline when the format has none')
+    .option('-a, --annots <list>', 'shortcut for -f "%CHROM\\t%POS\\t%MASK\\t%REF\\t%ALT\\t%TAG1\\t...\\n"')
+    .option('-r, --regions <region>', 'restrict to regions (needs an index)')
+    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (needs an index)')
+    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps, 2 variant overlaps', parseIntOpt('--regions-overlap'))
+    .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
+    .option('-T, --targets-file <file>', 'similar to -R but streams rather than index-jumps (^ to exclude)')
+    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps', parseIntOpt('--targets-overlap'))
+    .option('-o, --output <file>', 'output file (default stdout)')
+    .option('--verbosity <n>', 'accepted for bcftools compatibility')
+    .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
+    .helpOption('--help', 'display help for command')
+    .action(action(async (file: string | undefined, o: Record<string, unknown>) => {
+      let input = file;
+      if (input === undefined) {
+        if (process.stdin.isTTY) throw usageError('missing the input file (give a VCF file or - for stdin)');
+        input = '-';
+      }
+      let format = o.format as string | undefined;
+      if (o.annots !== undefined) {
+        format = '%CHROM\t%POS\t%MASK\t%REF\t%ALT\t%' + String(o.annots).split(',').join('\t%') + '\n';
+      }
+      const res = await query({
+        input,
+        format,
+        include: o.include as string | undefined,
+        exclude: o.exclude as string | undefined,
+        samples: o.samples as string | undefined,
+        samplesFile: o.samplesFile as string | undefined,
+        forceSamples: !!o.forceSamples,
+        listSamples: !!o.listSamples,
+        printHeader: o.printHeader as number,
+        allowUndefTags: !!o.allowUndefTags,
+        printFiltered: o.printFiltered as string | undefined,
+        noAutoNewline: !!o.disableAutomaticNewline,
+        output: o.output as string | undefined,
+        regions: o.regions as string | undefined,
+        regionsFile: o.regionsFile as string | undefined,
+        targets: o.targets as string | undefined,
+        targetsFile: o.targetsFile as string | undefined,
+        targetsOverlap: o.targetsOverlap as number | undefined,
+        maxLineBytes: o.maxLineBytes as number | undefined,
+      });
+      for (const w of res.warnings) warn(w);
+      return 0;
+    }));
+}

@@ -1,0 +1,384 @@
+/**
+ * Random access to BGZF files: blocks read by compressed offset through one file descriptor, with
+ * read-ahead of raw bytes and an LRU cache of inflated blocks, plus a line cursor that starts at a
+ * virtual offset and reports the virtual offset after each line exactly as htslib's
+ * bgzf_getline/bgzf_tell do (a line ending at the end of a block moves the offset to the start of
+ * the next block). Virtual offsets are Numbers (coffset * 65536 + uoffset), exact for compressed
+ * files up to 128 TiB.
+ */
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { VcfError } from '../errors.js';
+import { openError } from '../input.js';
+import { BGZF_BLOCK, bgzfBlock, BGZF_EOF } from '../writer.js';
+
+export interface BgzfBlock {
+  /** compressed offset of the block */
+  coffset: number;
+  /** compressed size of the block (the next block starts at coffset + csize) */
+  csize: number;
+  /** inflated bytes */
+  data: Buffer;
+}
+
+export type FileKind = 'bgzf' | 'gzip' | 'plain' | 'empty';
+
+const V = 65536;
+
+export function voffset(coffset: number, uoffset: number): number {
+  return coffset * V + uoffset;
+}
+export function vcoffset(v: number): number {
+  return Math.floor(v / V);
+}
+export function vuoffset(v: number): number {
+  return v % V;
+}
+
+/** What the first bytes of a file say: BGZF, other gzip, or not compressed. */
+export function sniffKind(head: Buffer): FileKind {
+  if (head.length === 0) return 'empty';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    if (head.length >= 16 && (head[3] & 4) && head[12] === 66 && head[13] === 67) return 'bgzf';
+    return 'gzip';
+  }
+  return 'plain';
+}
+
+export function fileKind(path: string): FileKind {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw openError(path, e);
+  }
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw new VcfError('INPUT_IS_DIRECTORY', 'is a directory, not a VCF file', { file: path });
+    const head = Buffer.alloc(18);
+    const n = fs.readSync(fd, head, 0, 18, 0);
+    return sniffKind(head.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Parse the block header at `p` of `buf` (which starts at compressed offset `base`).
+ * Returns the block size, or -1 when fewer bytes than the header are available.
+ */
+export function blockSize(buf: Buffer, p: number, base: number, file: string): number {
+  if (buf.length - p < 18) return -1;
+  if (buf[p] !== 0x1f || buf[p + 1] !== 0x8b || buf[p + 2] !== 8 || !(buf[p + 3] & 4)) {
+    throw new VcfError('BGZF_BAD_BLOCK', `not a BGZF block at compressed byte ${base + p}`, { file });
+  }
+  const xlen = buf.readUInt16LE(p + 10);
+  if (buf.length - p < 12 + xlen) return -1;
+  let x = p + 12;
+  const xend = x + xlen;
+  let bsize = -1;
+  while (x + 4 <= xend) {
+    const slen = buf.readUInt16LE(x + 2);
+    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2 && x + 6 <= xend) bsize = buf.readUInt16LE(x + 4) + 1;
+    x += 4 + slen;
+  }
+  if (bsize < 0) throw new VcfError('BGZF_BAD_BLOCK', `gzip member without a BGZF size field at compressed byte ${base + p} (not BGZF: recompress with bgzip)`, { file });
+  if (bsize < 12 + xlen + 8) throw new VcfError('BGZF_BAD_BLOCK', `corrupt BGZF block at compressed byte ${base + p}: block size ${bsize} is too small`, { file });
+  return bsize;
+}
+
+/** Inflate the complete block at `p` of `buf`. */
+export function inflateBlock(buf: Buffer, p: number, bsize: number, base: number, file: string): Buffer {
+  const xlen = buf.readUInt16LE(p + 10);
+  const isize = buf.readUInt32LE(p + bsize - 4);
+  if (isize === 0) return Buffer.alloc(0);
+  let data: Buffer;
+  try {
+    // one output chunk of the announced size: no concatenation of 16 KiB pieces
+    data = zlib.inflateRawSync(buf.subarray(p + 12 + xlen, p + bsize - 8), { chunkSize: Math.max(64, isize) });
+  } catch (e) {
+    throw new VcfError('BGZF_CORRUPT', `corrupt BGZF block at compressed byte ${base + p}: ${(e as Error).message}`, { file });
+  }
+  if (data.length !== isize) throw new VcfError('BGZF_CORRUPT', `BGZF block at compressed byte ${base + p} has the wrong size`, { file });
+  return data;
+}
+
+export interface BgzfFileOptions {
+  /** bytes of inflated blocks kept in the cache (default 64 MiB) */
+  cacheBytes?: number;
+}
+
+/** One open BGZF file: blocks by compressed offset, cached. */
+export class BgzfFile {
+  readonly path: string;
+  readonly size: number;
+  private fd: number;
+  private cache = new Map<number, BgzfBlock>();
+  private cacheBytes = 0;
+  private readonly maxCacheBytes: number;
+  private win: Buffer = Buffer.alloc(0);
+  private readBuf: Buffer = Buffer.alloc(0);
+  private winStart = 0;
+  /** statistics: raw bytes read and blocks inflated */
+  bytesRead = 0;
+  blocksInflated = 0;
+
+  private constructor(path: string, fd: number, size: number, opts: BgzfFileOptions) {
+    this.path = path;
+    this.fd = fd;
+    this.size = size;
+    this.maxCacheBytes = opts.cacheBytes ?? 64 * 1024 * 1024;
+  }
+
+  static open(path: string, opts: BgzfFileOptions = {}): BgzfFile {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch (e) {
+      throw openError(path, e);
+    }
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) {
+      fs.closeSync(fd);
+      throw new VcfError('INPUT_IS_DIRECTORY', 'is a directory, not a VCF file', { file: path });
+    }
+    return new BgzfFile(path, fd, st.size, opts);
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+    }
+    this.cache.clear();
+    this.cacheBytes = 0;
+    this.win = Buffer.alloc(0);
+    this.readBuf = Buffer.alloc(0);
+  }
+
+  /** Make raw bytes [coffset, coffset + n) available in the window (fewer at end of file). */
+  private fill(coffset: number, n: number): void {
+    const winEnd = this.winStart + this.win.length;
+    if (coffset >= this.winStart && coffset + n <= winEnd) return;
+    if (this.fd < 0) throw new VcfError('INTERNAL', 'BGZF file used after close', { file: this.path }, 'internal');
+    // reading on from the end of the window is sequential access: read ahead more
+    const sequential = coffset >= this.winStart && coffset <= winEnd && this.win.length > 0;
+    const want = Math.max(n, sequential ? 1 << 18 : 1 << 16);
+    const len = Math.max(0, Math.min(want, this.size - coffset));
+    // one reusable read buffer: blocks are inflated into their own memory, nothing keeps a view of it
+    if (this.readBuf.length < len) this.readBuf = Buffer.allocUnsafe(Math.max(len, 1 << 18));
+    const buf = this.readBuf;
+    let got = 0;
+    while (got < len) {
+      const r = fs.readSync(this.fd, buf, got, len - got, coffset + got);
+      if (r === 0) break;
+      got += r;
+    }
+    this.bytesRead += got;
+    this.win = buf.subarray(0, got);
+    this.winStart = coffset;
+  }
+
+  /** The raw block at `coffset` (header parsed, bytes still in the read window), or null at EOF. */
+  private raw(coffset: number): { p: number; bsize: number } | null {
+    if (coffset >= this.size) return null;
+    this.fill(coffset, 18);
+    let p = coffset - this.winStart;
+    let bsize = blockSize(this.win, p, this.winStart, this.path);
+    if (bsize < 0) {
+      this.fill(coffset, 18 + 65536);
+      p = coffset - this.winStart;
+      bsize = blockSize(this.win, p, this.winStart, this.path);
+      if (bsize < 0) throw truncated(this.path, coffset);
+    }
+    if (this.win.length - p < bsize) {
+      this.fill(coffset, bsize);
+      p = coffset - this.winStart;
+      if (this.win.length - p < bsize) throw truncated(this.path, coffset);
+    }
+    return { p, bsize };
+  }
+
+  private store(blk: BgzfBlock): void {
+    this.cache.set(blk.coffset, blk);
+    this.cacheBytes += blk.data.length + 64;
+    while (this.cacheBytes > this.maxCacheBytes && this.cache.size > 1) {
+      const oldest = this.cache.keys().next().value as number;
+      const b = this.cache.get(oldest)!;
+      this.cache.delete(oldest);
+      this.cacheBytes -= b.data.length + 64;
+    }
+  }
+
+  /** The block at `coffset`, or null at or past the end of the file. */
+  block(coffset: number): BgzfBlock | null {
+    const hit = this.cache.get(coffset);
+    if (hit) {
+      // refresh its place in the LRU order
+      this.cache.delete(coffset);
+      this.cache.set(coffset, hit);
+      return hit;
+    }
+    const r = this.raw(coffset);
+    if (!r) return null;
+    const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path);
+    this.blocksInflated++;
+    const blk: BgzfBlock = { coffset, csize: r.bsize, data };
+    this.store(blk);
+    return blk;
+  }
+}
+
+function truncated(file: string, coffset: number): VcfError {
+  return new VcfError('GZIP_TRUNCATED', `truncated BGZF file: incomplete block at compressed byte ${coffset}`, { file });
+}
+
+/**
+ * Reads lines from a BGZF file starting at a virtual offset. After next() returns true the line
+ * is buf[start, end) (without '\n' and a trailing '\r'); tell() is the virtual offset after it.
+ */
+export class BgzfLineReader {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  private blk: BgzfBlock | null = null;
+  private coff = 0;
+  private pos = 0;
+
+  constructor(private readonly file: BgzfFile) {}
+
+  seek(v: number): void {
+    const c = vcoffset(v);
+    if (!this.blk || this.blk.coffset !== c) this.blk = null;
+    this.coff = c;
+    this.pos = vuoffset(v);
+  }
+
+  tell(): number {
+    return this.coff * V + this.pos;
+  }
+
+  next(): boolean {
+    let parts: Buffer[] | null = null;
+    for (;;) {
+      if (!this.blk) {
+        this.blk = this.file.block(this.coff);
+        if (!this.blk) {
+          if (parts) return this.setJoined(parts); // last line without '\n'
+          return false;
+        }
+      }
+      const data = this.blk.data;
+      if (this.pos >= data.length) {
+        this.advance();
+        continue;
+      }
+      const nl = data.indexOf(10, this.pos);
+      if (nl >= 0) {
+        if (parts) {
+          parts.push(data.subarray(this.pos, nl));
+          this.setJoined(parts);
+        } else {
+          this.buf = data;
+          this.start = this.pos;
+          this.end = nl > this.pos && data[nl - 1] === 13 ? nl - 1 : nl;
+        }
+        this.pos = nl + 1;
+        if (this.pos >= data.length) this.advance();
+        return true;
+      }
+      (parts ??= []).push(data.subarray(this.pos));
+      this.advance();
+    }
+  }
+
+  private advance(): void {
+    this.coff = this.blk!.coffset + this.blk!.csize;
+    this.pos = 0;
+    this.blk = null;
+  }
+
+  private setJoined(parts: Buffer[]): true {
+    const b = Buffer.concat(parts);
+    this.buf = b;
+    this.start = 0;
+    this.end = b.length > 0 && b[b.length - 1] === 13 ? b.length - 1 : b.length;
+    return true;
+  }
+}
+
+/** Sequential scan of every block of a BGZF file, with large reads and no cache. */
+export function* scanBlocks(path: string, readSize = 4 << 20): Generator<BgzfBlock> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw openError(path, e);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    let buf = Buffer.alloc(0);
+    let base = 0; // compressed offset of buf[0]
+    let p = 0;
+    let fileOff = 0;
+    for (;;) {
+      let bsize = blockSize(buf, p, base, path);
+      if (bsize < 0 || buf.length - p < bsize) {
+        if (fileOff >= size) {
+          if (buf.length - p > 0) throw truncated(path, base + p);
+          return;
+        }
+        const rest = buf.subarray(p);
+        const chunk = Buffer.allocUnsafe(Math.min(readSize, size - fileOff));
+        let got = 0;
+        while (got < chunk.length) {
+          const r = fs.readSync(fd, chunk, got, chunk.length - got, fileOff + got);
+          if (r === 0) break;
+          got += r;
+        }
+        fileOff += got;
+        base += p;
+        buf = rest.length ? Buffer.concat([rest, chunk.subarray(0, got)]) : chunk.subarray(0, got);
+        p = 0;
+        if (got === 0) {
+          if (buf.length) throw truncated(path, base);
+          return;
+        }
+        continue;
+      }
+      const data = inflateBlock(buf, p, bsize, base, path);
+      yield { coffset: base + p, csize: bsize, data };
+      p += bsize;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Inflate a whole BGZF (or single/multi-member gzip) buffer held in memory. */
+export function inflateAll(buf: Buffer, file: string): Buffer {
+  if (sniffKind(buf) !== 'bgzf') {
+    try {
+      return zlib.gunzipSync(buf);
+    } catch (e) {
+      throw new VcfError('BGZF_CORRUPT', `cannot decompress: ${(e as Error).message}`, { file });
+    }
+  }
+  const out: Buffer[] = [];
+  let p = 0;
+  while (p < buf.length) {
+    const bsize = blockSize(buf, p, 0, file);
+    if (bsize < 0 || buf.length - p < bsize) throw truncated(file, p);
+    out.push(inflateBlock(buf, p, bsize, 0, file));
+    p += bsize;
+  }
+  return Buffer.concat(out);
+}
+
+/** BGZF-compress a buffer in blocks of `blockSize` bytes (htslib's by default) and append the EOF marker. */
+export function deflateAll(data: Buffer, level = 6, blockSize = BGZF_BLOCK): Buffer {
+  const out: Buffer[] = [];
+  const step = Math.max(1, Math.min(blockSize, 65536));
+  for (let i = 0; i < data.length; i += step) out.push(bgzfBlock(data.subarray(i, Math.min(data.length, i + step)), level));
+  out.push(BGZF_EOF);
+  return Buffer.concat(out);
+}

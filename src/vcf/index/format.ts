@@ -1,0 +1,421 @@
+/**
+ * TBI and CSI index files: the in-memory model, the parser and the serializer (uncompressed
+ * bytes; the files themselves are BGZF-compressed). Layouts follow the tabix and CSI
+ * specifications (samtools/hts-specs) and htslib's hts.c:
+ *
+ * TBI: "TBI\1", n_ref, format, col_seq, col_beg, col_end, meta, skip, l_nm, names,
+ *      per ref { n_bin, per bin { bin u32, n_chunk, chunks (u64, u64) }, n_intv, ioff u64[] },
+ *      [n_no_coor u64]
+ * CSI: "CSI\1", min_shift, depth, l_aux, aux, n_ref,
+ *      per ref { n_bin, per bin { bin u32, loffset u64, n_chunk, chunks } }, [n_no_coor u64]
+ *
+ * For VCF, CSI's aux holds the same tabix header as TBI (format .. names).
+ */
+import { VcfError } from '../errors.js';
+import { binBot, nBins, metaBin } from './binning.js';
+
+export interface Chunk {
+  /** virtual offset of the first record */
+  u: number;
+  /** virtual offset just past the last record */
+  v: number;
+}
+
+export interface Bin {
+  bin: number;
+  /** smallest virtual offset of a record overlapping the bin's region (CSI loffset) */
+  loff: number;
+  chunks: Chunk[];
+}
+
+/** The read side of a bin table (a Map, or a lazily decoded view of an index file). */
+export interface BinMap {
+  get(bin: number): Bin | undefined;
+  has(bin: number): boolean;
+  readonly size: number;
+  keys(): IterableIterator<number>;
+  values(): IterableIterator<Bin>;
+}
+
+export interface RefIndex {
+  /** bins by number */
+  readonly bins: BinMap;
+  /** bin numbers in file order */
+  readonly order: number[];
+  /** TBI linear index (16 kb windows); empty for CSI */
+  readonly linear: number[];
+}
+
+/** The tabix header: how to read the indexed text file, and the sequence names. */
+export interface TabixConf {
+  /** 0 generic, 1 SAM, 2 VCF; 0x10000 = UCSC (0-based) coordinates */
+  preset: number;
+  colSeq: number;
+  colBeg: number;
+  colEnd: number;
+  /** comment character code ('#' = 35) */
+  meta: number;
+  skip: number;
+  names: string[];
+}
+
+export interface IndexData {
+  format: 'tbi' | 'csi';
+  minShift: number;
+  depth: number;
+  /** tabix header (TBI, and CSI of text files); absent for BCF's CSI */
+  tabix?: TabixConf;
+  /** raw CSI aux bytes when they are not a tabix header */
+  aux?: Buffer;
+  refs: RefIndex[];
+  nNoCoor?: number;
+}
+
+export const TBX_VCF = 2;
+export const VCF_CONF: Omit<TabixConf, 'names'> = { preset: TBX_VCF, colSeq: 1, colBeg: 2, colEnd: 0, meta: 35, skip: 0 };
+
+class Cursor {
+  p = 0;
+  constructor(readonly b: Buffer, readonly file: string) {}
+  need(n: number): void {
+    if (this.p + n > this.b.length) throw corrupt(this.file, `truncated at byte ${this.p}`);
+  }
+  i32(): number {
+    this.need(4);
+    const v = this.b.readInt32LE(this.p);
+    this.p += 4;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.b.readUInt32LE(this.p);
+    this.p += 4;
+    return v;
+  }
+  u64(): number {
+    this.need(8);
+    const lo = this.b.readUInt32LE(this.p);
+    const hi = this.b.readUInt32LE(this.p + 4);
+    this.p += 8;
+    if (hi >= 0x200000) {
+      if (hi === 0xffffffff && lo === 0xffffffff) return Infinity;
+      throw corrupt(this.file, `virtual offset beyond 2^53 at byte ${this.p - 8} (files over 128 TiB are not supported)`);
+    }
+    return hi * 0x100000000 + lo;
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    const v = this.b.subarray(this.p, this.p + n);
+    this.p += n;
+    return v;
+  }
+  count(what: string): number {
+    const n = this.i32();
+    if (n < 0) throw corrupt(this.file, `negative ${what} at byte ${this.p - 4}`);
+    return n;
+  }
+}
+
+function corrupt(file: string, msg: string): VcfError {
+  return new VcfError('INDEX_CORRUPT', `corrupt index: ${msg}`, { file });
+}
+
+function parseTabix(c: Cursor, names = true): TabixConf {
+  const preset = c.i32(), colSeq = c.i32(), colBeg = c.i32(), colEnd = c.i32(), meta = c.i32(), skip = c.i32();
+  const lnm = c.count('l_nm');
+  const raw = c.bytes(lnm);
+  const list: string[] = [];
+  if (names) {
+    let s = 0;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] === 0) {
+        list.push(raw.toString('latin1', s, i));
+        s = i + 1;
+      }
+    }
+    if (s < raw.length) list.push(raw.toString('latin1', s));
+  }
+  return { preset, colSeq, colBeg, colEnd, meta, skip, names: list };
+}
+
+/** Parse an uncompressed index. */
+export function parseIndex(b: Buffer, file: string): IndexData {
+  const c = new Cursor(b, file);
+  const magic = c.bytes(4).toString('latin1');
+  let idx: IndexData;
+  if (magic === 'TBI\x01') {
+    const nRef = c.count('n_ref');
+    const tabix = parseTabix(c);
+    idx = { format: 'tbi', minShift: 14, depth: 5, tabix, refs: [] };
+    for (let i = 0; i < nRef; i++) idx.refs.push(skipRef(c, false));
+  } else if (magic === 'CSI\x01') {
+    const minShift = c.i32();
+    const depth = c.i32();
+    if (minShift < 1 || minShift > 40 || depth < 0 || depth > 12) throw corrupt(file, `unsupported min_shift ${minShift} / depth ${depth}`);
+    const lAux = c.count('l_aux');
+    const auxBytes = c.bytes(lAux);
+    idx = { format: 'csi', minShift, depth, refs: [] };
+    if (lAux >= 28) {
+      const ac = new Cursor(auxBytes, file);
+      try {
+        idx.tabix = parseTabix(ac);
+      } catch {
+        idx.aux = Buffer.from(auxBytes);
+      }
+    } else if (lAux > 0) idx.aux = Buffer.from(auxBytes);
+    const nRef = c.count('n_ref');
+    for (let i = 0; i < nRef; i++) idx.refs.push(skipRef(c, true));
+  } else {
+    throw new VcfError('INDEX_CORRUPT', 'not a TBI or CSI index (bad magic)', { file });
+  }
+  if (c.p + 8 <= b.length) idx.nNoCoor = c.u64();
+  return idx;
+}
+
+/**
+ * Walk over one reference's bins (checking bounds) and return a lazy view of it: bins are
+ * located when first asked for and decoded one at a time, so opening a large index costs one
+ * pass over its bytes rather than an object per chunk.
+ */
+function skipRef(c: Cursor, csi: boolean): RefIndex {
+  const start = c.p;
+  const nBin = c.count('n_bin');
+  for (let j = 0; j < nBin; j++) {
+    c.need(csi ? 16 : 8);
+    c.p += csi ? 12 : 4;
+    const nChunk = c.count('n_chunk');
+    c.need(nChunk * 16);
+    c.p += nChunk * 16;
+  }
+  let linStart = -1;
+  let nIntv = 0;
+  if (!csi) {
+    linStart = c.p;
+    nIntv = c.count('n_intv');
+    c.need(nIntv * 8);
+    c.p += nIntv * 8;
+  }
+  return new LazyRef(c.b, c.file, start, nBin, csi, linStart, nIntv);
+}
+
+function readU64(b: Buffer, p: number, file: string): number {
+  const lo = b.readUInt32LE(p);
+  const hi = b.readUInt32LE(p + 4);
+  if (hi >= 0x200000) {
+    if (hi === 0xffffffff && lo === 0xffffffff) return Infinity;
+    throw corrupt(file, `virtual offset beyond 2^53 at byte ${p} (files over 128 TiB are not supported)`);
+  }
+  return hi * 0x100000000 + lo;
+}
+
+const J = 2 ** 22;
+
+class LazyRef implements RefIndex, BinMap {
+  /** bin numbers, sorted */
+  private sortedBins?: Float64Array;
+  /** byte offset of each bin record, parallel to sortedBins */
+  private sortedOff?: Float64Array;
+  private decoded = new Map<number, Bin>();
+  private lin?: number[];
+
+  constructor(
+    private readonly b: Buffer,
+    private readonly file: string,
+    private readonly start: number,
+    private readonly nBin: number,
+    private readonly csi: boolean,
+    private readonly linStart: number,
+    private readonly nIntv: number,
+  ) {}
+
+  get bins(): BinMap {
+    return this;
+  }
+
+  get size(): number {
+    return this.nBin;
+  }
+
+  /** byte offsets of the bin records, in file order */
+  private fileOffsets(): number[] {
+    const out: number[] = new Array(this.nBin);
+    const b = this.b;
+    let p = this.start + 4;
+    for (let j = 0; j < this.nBin; j++) {
+      out[j] = p;
+      p += this.csi ? 12 : 4;
+      p += 4 + b.readInt32LE(p) * 16;
+    }
+    return out;
+  }
+
+  /** sort the bins once (a native numeric sort of bin * 2^22 + file position) for binary search */
+  private locate(): void {
+    if (this.sortedBins) return;
+    const offs = this.fileOffsets();
+    const n = this.nBin;
+    if (n >= J) throw corrupt(this.file, `too many bins (${n}) in one reference`);
+    const keys = new Float64Array(n);
+    for (let j = 0; j < n; j++) keys[j] = this.b.readUInt32LE(offs[j]) * J + j;
+    keys.sort();
+    const bins = new Float64Array(n);
+    const where = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const j = keys[k] % J;
+      bins[k] = (keys[k] - j) / J;
+      where[k] = offs[j];
+      if (k > 0 && bins[k] === bins[k - 1]) throw corrupt(this.file, `bin ${bins[k]} listed twice`);
+    }
+    this.sortedBins = bins;
+    this.sortedOff = where;
+  }
+
+  private find(bin: number): number {
+    this.locate();
+    const a = this.sortedBins!;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = a[mid];
+      if (v === bin) return this.sortedOff![mid];
+      if (v < bin) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  get order(): number[] {
+    return this.fileOffsets().map((p) => this.b.readUInt32LE(p));
+  }
+
+  get linear(): number[] {
+    if (this.lin) return this.lin;
+    const lin: number[] = new Array(this.nIntv);
+    for (let j = 0; j < this.nIntv; j++) lin[j] = readU64(this.b, this.linStart + 4 + j * 8, this.file);
+    // fill zeros as htslib does (older writers left gaps)
+    for (let j = 1; j < this.nIntv; j++) if (lin[j] === 0) lin[j] = lin[j - 1];
+    this.lin = lin;
+    return lin;
+  }
+
+  has(bin: number): boolean {
+    return this.find(bin) >= 0;
+  }
+
+  get(bin: number): Bin | undefined {
+    const hit = this.decoded.get(bin);
+    if (hit) return hit;
+    const p0 = this.find(bin);
+    if (p0 < 0) return undefined;
+    const b = this.b;
+    let p = p0 + 4;
+    let loff = 0;
+    if (this.csi) {
+      loff = readU64(b, p, this.file);
+      p += 8;
+    }
+    const n = b.readInt32LE(p);
+    p += 4;
+    const chunks: Chunk[] = new Array(n);
+    for (let k = 0; k < n; k++, p += 16) chunks[k] = { u: readU64(b, p, this.file), v: readU64(b, p + 8, this.file) };
+    if (!this.csi) {
+      // TBI: a bin's loff is the linear-index entry of its first window (htslib update_loff)
+      const lin = this.linear;
+      if (bin < nBins(5)) {
+        const bot = binBot(bin, 5);
+        loff = bot < lin.length ? lin[bot] : 0;
+      }
+    }
+    const out: Bin = { bin, loff, chunks };
+    this.decoded.set(bin, out);
+    return out;
+  }
+
+  *keys(): IterableIterator<number> {
+    yield* this.order;
+  }
+
+  *values(): IterableIterator<Bin> {
+    for (const k of this.order) yield this.get(k)!;
+  }
+}
+
+class Writer {
+  private parts: Buffer[] = [];
+  private cur = Buffer.allocUnsafe(1 << 16);
+  private p = 0;
+  private room(n: number): void {
+    if (this.p + n <= this.cur.length) return;
+    this.parts.push(this.cur.subarray(0, this.p));
+    this.cur = Buffer.allocUnsafe(Math.max(1 << 16, n));
+    this.p = 0;
+  }
+  i32(v: number): void { this.room(4); this.cur.writeInt32LE(v, this.p); this.p += 4; }
+  u32(v: number): void { this.room(4); this.cur.writeUInt32LE(v >>> 0, this.p); this.p += 4; }
+  u64(v: number): void {
+    this.room(8);
+    const lo = v % 0x100000000;
+    this.cur.writeUInt32LE(lo, this.p);
+    this.cur.writeUInt32LE((v - lo) / 0x100000000, this.p + 4);
+    this.p += 8;
+  }
+  bytes(b: Buffer): void { this.room(b.length); b.copy(this.cur, this.p); this.p += b.length; }
+  done(): Buffer {
+    this.parts.push(this.cur.subarray(0, this.p));
+    return Buffer.concat(this.parts);
+  }
+}
+
+export function tabixBytes(t: TabixConf): Buffer {
+  const names = Buffer.concat(t.names.map((n) => Buffer.from(n + '\0', 'latin1')));
+  const w = new Writer();
+  w.i32(t.preset); w.i32(t.colSeq); w.i32(t.colBeg); w.i32(t.colEnd); w.i32(t.meta); w.i32(t.skip);
+  w.i32(names.length);
+  w.bytes(names);
+  return w.done();
+}
+
+/** Serialize an index (uncompressed bytes); bins are written in each ref's `order`. */
+export function serializeIndex(idx: IndexData): Buffer {
+  const w = new Writer();
+  const aux = idx.tabix ? tabixBytes(idx.tabix) : idx.aux ?? Buffer.alloc(0);
+  if (idx.format === 'csi') {
+    w.bytes(Buffer.from('CSI\x01', 'latin1'));
+    w.i32(idx.minShift);
+    w.i32(idx.depth);
+    w.u32(aux.length);
+    w.bytes(aux);
+    w.i32(idx.refs.length);
+  } else {
+    w.bytes(Buffer.from('TBI\x01', 'latin1'));
+    w.i32(idx.refs.length);
+    w.bytes(aux);
+  }
+  for (const ref of idx.refs) {
+    w.i32(ref.order.length);
+    for (const bn of ref.order) {
+      const b = ref.bins.get(bn)!;
+      w.u32(b.bin);
+      if (idx.format === 'csi') w.u64(b.loff);
+      w.i32(b.chunks.length);
+      for (const ch of b.chunks) {
+        w.u64(ch.u);
+        w.u64(ch.v);
+      }
+    }
+    if (idx.format === 'tbi') {
+      w.i32(ref.linear.length);
+      for (const o of ref.linear) w.u64(o);
+    }
+  }
+  w.u64(idx.nNoCoor ?? 0);
+  return w.done();
+}
+
+/** Records per reference from the pseudo-bin (as `bcftools index -s`): [mapped, unmapped] or null. */
+export function refCounts(idx: IndexData, ref: RefIndex): [number, number] | null {
+  const m = ref.bins.get(metaBin(idx.depth));
+  if (!m || m.chunks.length < 2) return null;
+  return [m.chunks[1].u, m.chunks[1].v];
+}

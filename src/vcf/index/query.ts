@@ -1,0 +1,65 @@
+/**
+ * Index queries: the chunks of virtual offsets that may hold records overlapping a 0-based,
+ * half-open interval, computed as htslib's hts_itr_query does (bins from reg2bins, chunks kept
+ * when they end after the minimum offset from the linear index and start before the offset of
+ * the first bin to the right; then sorted, de-nested and merged).
+ */
+import { binFirst, binParent, nBins, reg2bins, shr } from './binning.js';
+import type { Chunk, IndexData, RefIndex } from './format.js';
+
+export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: number): Chunk[] {
+  if (beg < 0) beg = 0;
+  if (end < beg || ref.bins.size === 0) return [];
+  const { minShift, depth } = idx;
+  const bins = ref.bins;
+  const total = nBins(depth);
+
+  // min_off: loff of the lowest-level bin at or left of beg that exists
+  let bin = binFirst(depth) + shr(beg, minShift);
+  let found = bins.get(bin);
+  while (!found && bin) {
+    const first = (binParent(bin) << 3) + 1;
+    if (bin > first) bin--;
+    else bin = binParent(bin);
+    found = bins.get(bin);
+  }
+  const minOff = found ? found.loff : 0;
+
+  // max_off: first chunk of the nearest existing bin to the right of end
+  let maxOff = Infinity;
+  bin = binFirst(depth) + shr(end - 1, minShift) + 1;
+  if (bin >= total) bin = 0;
+  for (;;) {
+    while (bin % 8 === 1) bin = binParent(bin);
+    if (bin === 0) break;
+    const b = bins.get(bin);
+    if (b && b.chunks.length > 0) {
+      maxOff = b.chunks[0].u;
+      break;
+    }
+    bin++;
+  }
+
+  const off: Chunk[] = [];
+  for (const bn of reg2bins(beg, end, minShift, depth)) {
+    const b = bins.get(bn);
+    if (!b) continue;
+    for (const c of b.chunks) if (c.v > minOff && c.u < maxOff) off.push({ u: c.u, v: c.v });
+  }
+  if (off.length === 0) return off;
+  off.sort((a, b) => a.u - b.u);
+  // drop chunks contained in the previous one
+  let l = 0;
+  for (let i = 1; i < off.length; i++) if (off[l].v < off[i].v) off[++l] = off[i];
+  off.length = l + 1;
+  // resolve overlaps between neighbours (possible after the merges done when indexing)
+  for (let i = 1; i < off.length; i++) if (off[i - 1].v >= off[i].u) off[i - 1].v = off[i].u;
+  // merge chunks whose boundary falls in the same BGZF block
+  l = 0;
+  for (let i = 1; i < off.length; i++) {
+    if (shr(off[l].v, 16) === shr(off[i].u, 16)) off[l].v = off[i].v;
+    else off[++l] = off[i];
+  }
+  off.length = l + 1;
+  return off;
+}

@@ -1,0 +1,282 @@
+/**
+ * Random access by region (`-r`/`-R`): reads only the BGZF blocks an index (.csi/.tbi) points at,
+ * through one file descriptor and a block cache shared by every region of a query, and yields
+ * VcfRecords in bcftools order: contig by contig in order of first appearance in the region list,
+ * regions sorted and merged within a contig, records in file order within a region.
+ *
+ * Selection follows htslib: the index iterator keeps records whose tabix interval overlaps the
+ * region; the synced reader then keeps those whose span under --regions-overlap (default 1)
+ * overlaps it, and drops a record that starts at or before the end of the previous region of the
+ * same contig (it was output there), so a record spanning two regions is written once.
+ */
+import * as fs from 'node:fs';
+import { VcfError } from './errors.js';
+import type { VcfHeader } from './header.js';
+import { VcfReader, tooFewColumns } from './reader.js';
+import { VcfRecord } from './record.js';
+import { BgzfFile, BgzfLineReader } from './index/bgzf.js';
+import type { Chunk, IndexData, RefIndex } from './index/format.js';
+import { queryChunks } from './index/query.js';
+import { findIndex, indexCandidates, loadIndex, requireBgzfVcf, tabixInterval } from './index/vcf-index.js';
+import {
+  endIsInteger, loadRegions, parseOverlapMode, recordSpan, resolveContigs,
+  type Interval, type OverlapMode, type RegionSet,
+} from './regions.js';
+
+export interface RegionReaderOptions {
+  /** index file to use instead of looking next to the data file */
+  indexPath?: string;
+  /** bytes of inflated blocks to cache (default 64 MiB) */
+  cacheBytes?: number;
+}
+
+const BATCH = 2048;
+
+interface RegionPlan {
+  chrom: Buffer;
+  iv: Interval;
+  /** end of the previous region of the same contig (records starting there were output) */
+  prevEnd: number;
+  chunks: Chunk[];
+}
+
+/** An indexed BGZF VCF opened for region queries. */
+export class RegionReader {
+  readonly file: string;
+  readonly header: VcfHeader;
+  readonly index: IndexData;
+  readonly indexPath: string;
+  /** warnings found while opening (e.g. an index older than the data) */
+  readonly notices: string[] = [];
+  private readonly bgzf: BgzfFile;
+  private readonly names: string[];
+  private readonly tids = new Map<string, number>();
+
+  private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile) {
+    this.file = file;
+    this.header = header;
+    this.index = index;
+    this.indexPath = indexPath;
+    this.bgzf = bgzf;
+    // VCF indexes name their contigs; a CSI without names (BCF style) follows the header order
+    this.names = index.tabix ? index.tabix.names : [...header.contigs.keys()];
+    this.names.forEach((n, i) => this.tids.set(n, i));
+  }
+
+  static async open(file: string, opts: RegionReaderOptions = {}): Promise<RegionReader> {
+    requireBgzfVcf(file, 'regions');
+    const indexPath = opts.indexPath ?? findIndex(file);
+    if (!indexPath) {
+      throw new VcfError('INDEX_NOT_FOUND', `no index found (looked for ${indexCandidates(file).map((c) => c.slice(c.lastIndexOf('/') + 1)).join(', ')}): -r/-R need one; create it with \`vcf-agent index ${file}\``, { file });
+    }
+    const index = loadIndex(indexPath);
+    const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes });
+    let header: VcfHeader;
+    try {
+      header = await readHeader(bgzf, file);
+    } catch (e) {
+      bgzf.close();
+      throw e;
+    }
+    const r = new RegionReader(file, header, index, indexPath, bgzf);
+    try {
+      if (fs.statSync(indexPath).mtimeMs < fs.statSync(file).mtimeMs) {
+        r.notices.push(`the index ${indexPath} is older than the data file: if the file changed, rebuild it with \`vcf-agent index -f ${file}\``);
+      }
+    } catch {
+      /* stat failures surface elsewhere */
+    }
+    return r;
+  }
+
+  /** Contig names the file has: those in the index and those the header declares. */
+  contigs(): Set<string> {
+    return new Set([...this.names, ...this.header.contigs.keys()]);
+  }
+
+  /** Match a region set to this file's contig names (aliases, missing contigs, empty regions). */
+  resolve(set: RegionSet) {
+    return resolveContigs(set, this.contigs(), 'region', this.file);
+  }
+
+  private ref(chrom: string): { tid: number; ref: RefIndex } | null {
+    const tid = this.tids.get(chrom);
+    if (tid === undefined || tid >= this.index.refs.length) return null;
+    return { tid, ref: this.index.refs[tid] };
+  }
+
+  /** Per region of the set (in bcftools order): its contig, interval, previous end and chunks. */
+  private plan(set: RegionSet): RegionPlan[] {
+    const out: RegionPlan[] = [];
+    for (const chrom of set.seqs) {
+      const r = this.ref(chrom);
+      if (!r) continue;
+      const chromBytes = Buffer.from(chrom, 'latin1');
+      let prevEnd = -Infinity;
+      for (const iv of set.intervals(chrom)) {
+        // 0-based, half-open query, as tbx_itr_queryi(tid, start, end + 1)
+        out.push({ chrom: chromBytes, iv, prevEnd, chunks: queryChunks(this.index, r.ref, iv.beg - 1, iv.end) });
+        prevEnd = iv.end;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Records overlapping the regions (already resolved to this file's contig names), in bcftools
+   * order. Synchronous: reads through the cache with blocking reads.
+   */
+  *iterate(set: RegionSet, overlap: OverlapMode = 1): Generator<VcfRecord> {
+    const useEnd = endIsInteger(this.header);
+    const lr = new BgzfLineReader(this.bgzf);
+    for (const p of this.plan(set)) yield* this.region(lr, p, overlap, useEnd);
+  }
+
+  /** The records of one region. */
+  private *region(lr: BgzfLineReader, plan: RegionPlan, mode: OverlapMode, useEnd: boolean): Generator<VcfRecord> {
+    const { chrom, iv, prevEnd, chunks } = plan;
+    if (chunks.length === 0) return;
+    const qbeg = iv.beg - 1;
+    const qend = iv.end;
+    const header = this.header;
+    const file = this.file;
+    const clen = chrom.length;
+    let i = -1;
+    let curr = 0;
+    for (;;) {
+      if (curr === 0 || curr >= chunks[i].v) {
+        if (i === chunks.length - 1) return;
+        if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
+          lr.seek(chunks[i + 1].u);
+          curr = lr.tell();
+        }
+        i++;
+      }
+      if (!lr.next()) return;
+      curr = lr.tell();
+      const buf = lr.buf;
+      const s = lr.start;
+      const e = lr.end;
+      if (e === s || buf[s] === 35) continue; // blank or comment line
+      const t = tabixInterval(buf, s, e);
+      if (typeof t === 'string') {
+        throw new VcfError('VCF_RECORD_BAD_POS', `${t} (record at compressed offset ${Math.floor(curr / 65536)})`, { file });
+      }
+      if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return;
+      if (!(t.end > qbeg && qend > t.beg)) continue;
+      const rec = new VcfRecord(buf, s, e, 0, header, file);
+      if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
+      const [b, en] = recordSpan(rec, mode, useEnd);
+      if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
+      yield rec;
+    }
+  }
+
+  /** Records in batches, giving the event loop a turn between batches. */
+  async *batches(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord[]> {
+    let out: VcfRecord[] = [];
+    for (const rec of this.iterate(set, overlap)) {
+      out.push(rec);
+      if (out.length >= BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length) yield out;
+  }
+
+  async *records(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord> {
+    for await (const b of this.batches(set, overlap)) yield* b;
+  }
+
+  /** statistics of the underlying file: raw bytes read and blocks inflated */
+  stats(): { bytesRead: number; blocksInflated: number } {
+    return { bytesRead: this.bgzf.bytesRead, blocksInflated: this.bgzf.blocksInflated };
+  }
+
+  close(): void {
+    this.bgzf.close();
+  }
+}
+
+/** The header bytes (up to and including #CHROM) read from the start of the BGZF file. */
+async function readHeader(bgzf: BgzfFile, file: string): Promise<VcfHeader> {
+  const lr = new BgzfLineReader(bgzf);
+  lr.seek(0);
+  const parts: Buffer[] = [];
+  let first = true;
+  while (lr.next()) {
+    const { buf, start, end } = lr;
+    if (first) {
+      first = false;
+      if (end - start >= 3 && buf[start] === 66 && buf[start + 1] === 67 && buf[start + 2] === 70) {
+        throw new VcfError('BCF_UNSUPPORTED', 'BCF input is not supported yet (convert with `bcftools view -Oz`)', { file, line: 1 });
+      }
+    }
+    parts.push(buf.subarray(start, end), NL);
+    if (end > start && buf[start] !== 35) break; // a data line: the header is over (the reader reports it)
+    if (end - start >= 2 && buf[start] === 35 && buf[start + 1] !== 35) break; // #CHROM
+  }
+  const reader = await VcfReader.fromBuffer(file, Buffer.concat(parts));
+  const header = reader.header;
+  await reader.close();
+  return header;
+}
+
+const NL = Buffer.from('\n');
+
+export interface RegionQueryOptions extends RegionReaderOptions {
+  /** `-r` region list */
+  regions?: string;
+  /** `-R` regions file */
+  regionsFile?: string;
+  /** `--regions-overlap` 0|1|2|pos|record|variant (default 1) */
+  overlap?: OverlapMode | string;
+}
+
+/** A region query ready to run: the header, what the CLI should print, and the records. */
+export interface RegionQuery {
+  readonly file: string;
+  readonly header: VcfHeader;
+  /** the regions after contig matching */
+  readonly regions: RegionSet;
+  /** things to tell the user on stderr (renamed or missing contigs, empty regions, stale index) */
+  readonly notices: string[];
+  batches(): AsyncGenerator<VcfRecord[]>;
+  records(): AsyncGenerator<VcfRecord>;
+  close(): void;
+}
+
+/** Open `file` for `-r LIST` or `-R FILE` with bcftools semantics. */
+export async function openRegionQuery(file: string, opts: RegionQueryOptions): Promise<RegionQuery> {
+  const overlap = typeof opts.overlap === 'number' ? opts.overlap : parseOverlapMode(opts.overlap, '--regions-overlap');
+  const { set, notices } = await loadRegions({ list: opts.regions, file: opts.regionsFile });
+  const reader = await RegionReader.open(file, opts);
+  const resolved = reader.resolve(set);
+  const all = [...notices, ...reader.notices, ...resolved.notices];
+  let closed = false;
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      reader.close();
+    }
+  };
+  async function* batches(): AsyncGenerator<VcfRecord[]> {
+    try {
+      yield* reader.batches(resolved.set, overlap);
+    } finally {
+      close();
+    }
+  }
+  return {
+    file,
+    header: reader.header,
+    regions: resolved.set,
+    notices: all,
+    batches,
+    async *records() {
+      for await (const b of batches()) yield* b;
+    },
+    close,
+  };
+}
