@@ -223,14 +223,19 @@ test('view -O z round trip: bcftools reads our output back with the records bcft
   assert.ok(files.length > 600 || process.env.VIEW_RT_ONLY, `expected the corpus VCFs, found ${files.length}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-rt-'));
   const outcomes: Outcome[] = [];
+  let timeOurs = 0, timeBcftools = 0;
   try {
     // batches of ~60 files (big ones 2 at a time) bound the disk used by the outputs
     for (let i = 0; i < files.length;) {
       const batch: Check[] = [];
       const n = files[i].big ? 2 : 60;
+      const t0 = Date.now();
       for (const f of files.slice(i, i + n)) batch.push(...await runOurs(f.path, tmp, outcomes));
       i += n;
+      const t1 = Date.now();
       await runReferences(batch, tmp);
+      timeOurs += t1 - t0;
+      timeBcftools += Date.now() - t1;
       for (const c of batch) {
         const o = judge(c);
         outcomes.push(o);
@@ -254,7 +259,7 @@ test('view -O z round trip: bcftools reads our output back with the records bcft
     else unexpected.push(`${key}: ${o.detail}`);
   }
   if (process.env.VIEW_RT_REPORT) fs.writeFileSync(process.env.VIEW_RT_REPORT, outcomes.filter((o) => !o.ok).map((o) => `${o.file} ${o.variant}: ${o.detail}`).join('\n') + '\n');
-  process.stdout.write(`# round trip: ${files.length} files, ${outcomes.length} comparisons, ${ok - bothReject} identical, ${bothReject} rejected by both, ${allowed} expected mismatches, ${patched} with htslib's assumed header definitions\n`);
+  process.stdout.write(`# round trip: ${files.length} files, ${outcomes.length} comparisons, ${ok - bothReject} identical, ${bothReject} rejected by both, ${allowed} expected mismatches, ${patched} with htslib's assumed header definitions; ${(timeOurs / 1000).toFixed(1)} s in vcf-agent view, ${(timeBcftools / 1000).toFixed(1)} s in bcftools\n`);
   assert.deepEqual(unexpected, [], `unexpected mismatches:\n${unexpected.slice(0, 20).join('\n')}`);
   assert.deepEqual(stale, [], 'allow-listed mismatches that now match (remove them from EXPECTED_MISMATCHES and docs/view-differences.md)');
 });

@@ -367,10 +367,26 @@ function setGenotypes(p: Pending, header: VcfHeader, passSite: boolean, smpl: Ui
   }
 }
 
-/** htslib adds ##FILTER=<ID=PASS> right after ##fileformat when a header lacks it */
+/**
+ * The header lines as htslib writes them back: its own PASS line right after ##fileformat (a PASS
+ * definition in the file is dropped), a repeated INFO/FORMAT/FILTER/contig ID or a repeated
+ * generic line dropped (the first wins), trailing blanks inside a quoted value removed.
+ */
 function ensurePass(h: VcfHeader): void {
-  if (h.filter.has('PASS')) return;
-  const raws = h.lines.map((l) => l.raw);
+  const seen = new Set<string>();
+  const raws: string[] = [];
+  for (const l of h.lines) {
+    let raw = l.raw;
+    if (l.key === 'FILTER' && l.attrs?.ID === 'PASS') continue;
+    let key: string;
+    if (l.attrs && l.attrs.ID !== undefined && ['INFO', 'FORMAT', 'FILTER', 'contig'].includes(l.key)) key = `${l.key}/${l.attrs.ID}`;
+    else if (l.value !== undefined) key = `${l.key}=${l.value}`;
+    else key = raw;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (l.attrs) raw = raw.replace(/ +"(?=[,>])/g, '"');
+    raws.push(raw);
+  }
   const idx = raws.findIndex((r) => r.startsWith('##fileformat='));
   raws.splice(idx + 1, 0, '##FILTER=<ID=PASS,Description="All filters passed">');
   h.lines.length = 0;
