@@ -236,6 +236,7 @@ test('view -O z round trip: bcftools reads our output back with the records bcft
       await runReferences(batch, tmp);
       timeOurs += t1 - t0;
       timeBcftools += Date.now() - t1;
+      if (process.env.VIEW_RT_TIMES) fs.appendFileSync(process.env.VIEW_RT_TIMES, `batch at ${batch[0]?.file}: ${batch.length} checks, ours ${t1 - t0} ms, bcftools ${Date.now() - t1} ms\n`);
       for (const c of batch) {
         const o = judge(c);
         outcomes.push(o);

@@ -10,6 +10,10 @@ import { register as registerAnalyze } from './analyze.js';
 import { register as registerQuery } from './query.js';
 import { register as registerFilter } from './filter.js';
 import { register as registerIndex } from './index.js';
+import { register as registerIngest } from './ingest.js';
+import { register as registerStore } from './store.js';
+import { register as registerNorm } from './norm.js';
+import { register as registerStats } from './stats.js';
 
 installProcessHandlers();
 
@@ -28,6 +32,10 @@ registerView(program);
 registerQuery(program);
 registerFilter(program);
 registerIndex(program);
+registerIngest(program);
+registerStore(program);
+registerNorm(program);
+registerStats(program);
 
 for (const c of program.commands) c.exitOverride();
 

@@ -20,12 +20,12 @@ export function register(program: Command): void {
     .option('-F, --print-filtered <str>', 'print STR for samples failing the -i/-e expression')
     .option('-N, --disable-automatic-newline', 'do not add a newline when the format has none')
     .option('-a, --annots <list>', 'shortcut for -f "%CHROM\\t%POS\\t%MASK\\t%REF\\t%ALT\\t%TAG1\\t...\\n"')
-    .option('-r, --regions <region>', 'restrict to regions (needs an index)')
-    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (needs an index)')
-    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps, 2 variant overlaps', parseIntOpt('--regions-overlap'))
+    .option('-r, --regions <region>', 'restrict to comma-separated regions (uses the .tbi/.csi index)')
+    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (uses the .tbi/.csi index)')
+    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps (default), 2 variant overlaps')
     .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
     .option('-T, --targets-file <file>', 'similar to -R but streams rather than index-jumps (^ to exclude)')
-    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps', parseIntOpt('--targets-overlap'))
+    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
     .option('-o, --output <file>', 'output file (default stdout)')
     .option('--verbosity <n>', 'accepted for bcftools compatibility')
     .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
@@ -56,9 +56,10 @@ export function register(program: Command): void {
         output: o.output as string | undefined,
         regions: o.regions as string | undefined,
         regionsFile: o.regionsFile as string | undefined,
+        regionsOverlap: o.regionsOverlap as string | undefined,
         targets: o.targets as string | undefined,
         targetsFile: o.targetsFile as string | undefined,
-        targetsOverlap: o.targetsOverlap as number | undefined,
+        targetsOverlap: o.targetsOverlap as string | undefined,
         maxLineBytes: o.maxLineBytes as number | undefined,
       });
       for (const w of res.warnings) warn(w);

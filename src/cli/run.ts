@@ -26,6 +26,9 @@ export function errorExit(e: unknown): never {
   if (e instanceof StdoutClosed || stdoutClosed || isEpipe(e)) process.exit(EXIT.OK);
   if (e instanceof VcfError) {
     writeErr(`vcf-agent: ${e.oneLine()}\n`);
+    // an expression error also shows the expression with a caret under the culprit
+    const details = (e as { details?: unknown }).details;
+    if (Array.isArray(details)) for (const d of details) writeErr(`  ${String(d)}\n`);
     process.exit(e.kind === 'internal' ? EXIT.INTERNAL : EXIT.INPUT);
   }
   const msg = e instanceof Error ? e.message : String(e);

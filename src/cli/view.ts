@@ -5,20 +5,20 @@ import { action, commandLine, parseIntOpt, warn } from './run.js';
 export function register(program: Command): void {
   program
     .command('view')
-    .description('print or convert a VCF (plain, gzip, BGZF, bzip2 or "-" for stdin), optionally subsetting samples')
+    .description('print or convert a VCF (plain, gzip, BGZF, bzip2 or "-" for stdin) as bcftools view does: subset samples, drop genotypes, recompute AC/AN')
     .argument('<file>', 'input VCF, or - for stdin')
-    .option('-s, --samples <list>', 'comma-separated samples to include, or ^A,B to exclude')
-    .option('-S, --samples-file <file>', 'file of sample names, one per line (prefix ^ to exclude)')
-    .option('--force-samples', 'only warn about unknown subset samples')
-    .option('-I, --no-update', 'do not recalculate INFO/AC and INFO/AN after subsetting samples')
+    .option('-s, --samples <list>', 'comma-separated samples to keep, in this order; ^A,B keeps all but A and B')
+    .option('-S, --samples-file <file>', 'file with one sample name per line (plain or gzip); ^FILE excludes them')
+    .option('--force-samples', 'only warn about samples that are not in the header')
+    .option('-I, --no-update', 'do not recompute INFO/AC and INFO/AN after subsetting samples')
     .option('-h, --header-only', 'print only the header')
     .option('-H, --no-header', 'suppress the header')
-    .option('-G, --drop-genotypes', 'drop FORMAT and sample columns')
-    .option('-O, --output-type <t>', 'v: VCF, z: BGZF-compressed VCF (default: from -o name)')
-    .option('-o, --output <file>', 'output file (default stdout); a .gz name implies -O z')
-    .option('-l, --compression-level <n>', 'BGZF compression level 0-9', parseIntOpt('--compression-level'))
-    .option('--no-version', 'do not add ##vcf-agent_view header lines')
-    .option('--threads <n>', 'worker threads (accepted for bcftools compatibility)', parseIntOpt('--threads'))
+    .option('-G, --drop-genotypes', 'drop FORMAT and the sample columns (after subsetting with -s)')
+    .option('-O, --output-type <t>', 'v: VCF, z: BGZF-compressed VCF, optionally with a level (z0-z9); a -o name ending in .vcf or .vcf.gz decides instead, as in bcftools')
+    .option('-o, --output <file>', 'output file (default stdout); .vcf.gz, .vcf.bgz (or .gz) means BGZF')
+    .option('-l, --compression-level <n>', 'BGZF compression level 0-9 (implies compressed output)', parseIntOpt('--compression-level'))
+    .option('--no-version', 'do not add the ##vcf-agent_view provenance header lines')
+    .option('--threads <n>', 'extra threads (accepted for bcftools compatibility)', parseIntOpt('--threads'))
     .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
     .helpOption('--help', 'display help for command')
     .action(action(async (file: string, o: Record<string, unknown>) => {
@@ -38,8 +38,9 @@ export function register(program: Command): void {
         compressionLevel: o.compressionLevel as number | undefined,
         maxLineBytes: o.maxLineBytes as number | undefined,
         commandLine: commandLine(),
+        onWarning: warn,
       });
-      for (const w of res.warnings) warn(w);
+      void res;
       return 0;
     }));
 }

@@ -43,11 +43,67 @@ export class RecordAccess {
   /** variant types per ALT (htslib VCF_* bits), computed on demand */
   altTypes: number[] = [];
 
+  /** FORMAT keys located together in one pass over the sample columns */
+  private wanted: string[] = [];
+
   constructor(nsmpl: number, smap: number[] | null) {
     this.nsmpl = nsmpl;
     this.smap = smap ? Int32Array.from(smap) : null;
     this.colStart = new Int32Array(8);
     this.colEnd = new Int32Array(8);
+  }
+
+  /** declare the FORMAT keys an expression reads, so that they are located in a single pass */
+  want(keys: Iterable<string>): void {
+    for (const k of keys) if (!this.wanted.includes(k)) this.wanted.push(k);
+  }
+
+  private slot(key: string): RangeSlot {
+    let slot = this.ranges.get(key);
+    if (!slot) {
+      slot = { stamp: 0, present: false, r: { starts: new Int32Array(this.nsmpl), ends: new Int32Array(this.nsmpl) } };
+      this.ranges.set(key, slot);
+    }
+    return slot;
+  }
+
+  /** locate every wanted key in one pass over each sample column */
+  private fillWanted(): void {
+    const keys = this.formatKeys();
+    const bySlot: Array<RangeSlot | undefined> = [];
+    let maxK = -1;
+    for (const w of this.wanted) {
+      const slot = this.slot(w);
+      slot.stamp = this.stamp;
+      const k = keys.indexOf(w);
+      slot.present = k >= 0;
+      if (k >= 0) {
+        bySlot[k] = slot;
+        if (k > maxK) maxK = k;
+      }
+    }
+    if (maxK < 0) return;
+    const n = this.nsmpl;
+    const buf = this.buf;
+    const ncol = this.columns();
+    const cs = this.colStart, ce = this.colEnd;
+    const smap = this.smap;
+    for (let i = 0; i < n; i++) {
+      const c = smap ? smap[i] : i;
+      let p = c < ncol ? cs[c] : -1;
+      const e = c < ncol ? ce[c] : -1;
+      for (let f = 0; f <= maxK; f++) {
+        const slot = bySlot[f];
+        if (p < 0) {
+          if (slot) { slot.r.starts[i] = -1; slot.r.ends[i] = -1; }
+          continue;
+        }
+        let t = p;
+        while (t < e && buf[t] !== COLON) t++;
+        if (slot) { slot.r.starts[i] = p; slot.r.ends[i] = t; }
+        p = t < e ? t + 1 : -1;
+      }
+    }
   }
 
   reset(rec: VcfRecord): void {
@@ -103,11 +159,13 @@ export class RecordAccess {
   fieldRanges(key: string): FieldRanges | null {
     let slot = this.ranges.get(key);
     if (slot && slot.stamp === this.stamp) return slot.present ? slot.r : null;
-    const n = this.nsmpl;
-    if (!slot) {
-      slot = { stamp: 0, present: false, r: { starts: new Int32Array(n), ends: new Int32Array(n) } };
-      this.ranges.set(key, slot);
+    if (this.wanted.length > 1 && this.wanted.includes(key)) {
+      this.fillWanted();
+      slot = this.ranges.get(key)!;
+      return slot.present ? slot.r : null;
     }
+    const n = this.nsmpl;
+    if (!slot) slot = this.slot(key);
     slot.stamp = this.stamp;
     const k = this.formatKeys().indexOf(key);
     if (k < 0) { slot.present = false; return null; }
@@ -154,6 +212,7 @@ export class RecordAccess {
     if (!r) return -1;
     const n = this.nsmpl;
     const buf = this.buf;
+    if (!isFloat && this.singleInts(r, out)) return 1;
     // width = max number of comma-separated values
     let width = 1;
     for (let i = 0; i < n; i++) {
@@ -189,6 +248,39 @@ export class RecordAccess {
     return width;
   }
 
+  /** one integer per sample (the common case), parsed in a single pass; false when a field has a comma */
+  private singleInts(r: FieldRanges, out: { v: Float64Array }): boolean {
+    const n = this.nsmpl;
+    const buf = this.buf;
+    if (out.v.length < n) out.v = new Float64Array(Math.max(n, 16));
+    const v = out.v;
+    for (let i = 0; i < n; i++) {
+      const s = r.starts[i];
+      const e = r.ends[i];
+      if (s < 0 || e === s) { v[i] = MISS; continue; }
+      let p = s;
+      let neg = false;
+      let c = buf[p];
+      if (c === 45 || c === 43) { neg = c === 45; p++; }
+      let x = 0;
+      let digits = false;
+      while (p < e) {
+        c = buf[p];
+        if (c < 48 || c > 57) break;
+        x = x * 10 + (c - 48);
+        digits = true;
+        p++;
+      }
+      if (p < e) {
+        // a comma means several values: the general path
+        for (let q = p; q < e; q++) if (buf[q] === COMMA) return false;
+        if (!digits) { v[i] = MISS; continue; }
+      }
+      v[i] = digits ? (neg ? -x : x) : MISS;
+    }
+    return true;
+  }
+
   /** Genotypes in htslib encoding, `ploidy` codes per sample; null when the record has no GT. */
   genotypes(): { gt: Int32Array; ploidy: number } | null {
     if (!this.gtDone) this.parseGT();
@@ -200,51 +292,68 @@ export class RecordAccess {
     this.gtPloidy = 0;
     const r = this.fieldRanges('GT');
     if (!r) return;
+    // one pass assuming at most diploid genotypes; redone with the real ploidy when one is larger
+    if (!this.parseGTWith(r, 2)) {
+      let ploidy = 1;
+      const buf = this.buf;
+      for (let i = 0; i < this.nsmpl; i++) {
+        const s = r.starts[i];
+        if (s < 0) continue;
+        let c = 1;
+        for (let p = s + 1, e = r.ends[i]; p < e; p++) if (buf[p] === SLASH || buf[p] === PIPE) c++;
+        if (c > ploidy) ploidy = c;
+      }
+      this.parseGTWith(r, ploidy);
+    }
+  }
+
+  /** parse GT with `ploidy` codes per sample; false when a sample has more alleles */
+  private parseGTWith(r: FieldRanges, ploidy: number): boolean {
     const n = this.nsmpl;
     const buf = this.buf;
-    let ploidy = 1;
-    for (let i = 0; i < n; i++) {
-      const s = r.starts[i];
-      if (s < 0) continue;
-      let c = 1;
-      for (let p = s + 1, e = r.ends[i]; p < e; p++) if (buf[p] === SLASH || buf[p] === PIPE) c++;
-      if (c > ploidy) ploidy = c;
-    }
     if (this.gt.length < n * ploidy) this.gt = new Int32Array(n * ploidy);
     const gt = this.gt;
+    let maxp = 1;
     for (let i = 0; i < n; i++) {
       const o = i * ploidy;
-      let s = r.starts[i];
+      let p = r.starts[i];
       const e = r.ends[i];
-      if (s < 0 || s === e) {
+      if (p < 0 || p === e) {
         gt[o] = 0;
         for (let j = 1; j < ploidy; j++) gt[o + j] = GT_VEND;
         continue;
       }
       let phased = 0;
-      if (buf[s] === PIPE || buf[s] === SLASH) { phased = buf[s] === PIPE ? 1 : 0; s++; }
+      const c0 = buf[p];
+      if (c0 === PIPE || c0 === SLASH) { phased = c0 === PIPE ? 1 : 0; p++; }
       let j = 0;
-      let p = s;
       for (;;) {
-        let q = p;
-        let a = -1;
-        let digits = false;
         let val = 0;
-        while (q < e && buf[q] !== SLASH && buf[q] !== PIPE) {
-          const c = buf[q];
+        let digits = false;
+        let dot = false;
+        let c = 0;
+        while (p < e && (c = buf[p]) !== SLASH && c !== PIPE) {
           if (c >= 48 && c <= 57) { val = val * 10 + (c - 48); digits = true; }
-          q++;
+          else if (c === DOT) dot = true;
+          p++;
         }
-        if (digits && !(q - p === 1 && buf[p] === DOT)) a = val;
-        gt[o + j] = ((a + 1) << 1) | phased;
+        if (j >= ploidy) return false;
+        gt[o + j] = ((digits && !(dot && !digits) ? val + 1 : 0) << 1) | phased;
         j++;
-        if (q >= e || j >= ploidy) break;
-        phased = buf[q] === PIPE ? 1 : 0;
-        p = q + 1;
+        if (p >= e) break;
+        phased = buf[p] === PIPE ? 1 : 0;
+        p++;
       }
+      if (j > maxp) maxp = j;
       for (; j < ploidy; j++) gt[o + j] = GT_VEND;
     }
-    this.gtPloidy = ploidy;
+    // the stored ploidy is the largest one seen (htslib pads to the record's maximum)
+    if (maxp < ploidy) {
+      // compact to the real maximum so consumers see htslib's layout
+      for (let i = 0; i < n; i++) for (let j = 0; j < maxp; j++) gt[i * maxp + j] = gt[i * ploidy + j];
+    }
+    this.gtPloidy = maxp;
+    return true;
   }
 
   /** htslib's bcf_get_variant_types bitmask for the record (0 = ref). */

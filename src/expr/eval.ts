@@ -458,38 +458,67 @@ export function setGenotypeString(ctx: RecordAccess, tok: Tok): void {
   tok.nvalues = 1;
 }
 
+/** the genotype class of one sample as bcftools names it ('.' for a missing genotype in types 2 and 3) */
+function genotypeClass(gt: Int32Array, o: number, ploidy: number, type: number): string {
+  let isHet = false, hasRef = false, missing = false, jal = 0, j = 0;
+  for (; j < ploidy; j++) {
+    const x = gt[o + j];
+    if (x === GT_VEND) break;
+    if (x >> 1 === 0) { missing = true; break; }
+    if (x >> 1 === 1) hasRef = true;
+    if (j > 0 && x >> 1 !== jal >> 1) isHet = true;
+    jal = x;
+  }
+  if (type === 4) {
+    if (!j || missing) return 'mis';
+    if (!hasRef) return 'alt';
+    return isHet ? 'alt' : 'ref';
+  }
+  if (!j || missing) return '.';
+  if (type === 3) return j === 1 ? 'hap' : !isHet ? 'hom' : 'het';
+  if (j === 1) return hasRef ? 'r' : 'a';
+  if (!isHet) return hasRef ? 'rr' : 'aa';
+  return hasRef ? 'ra' : 'aA';
+}
+
 function setGenotypeClass(ctx: RecordAccess, tok: Tok, type: 2 | 3 | 4): void {
   const g = ctx.genotypes();
   if (!g) { tok.nvalues = 0; tok.str = ''; return; }
   const ns = ctx.nsmpl;
   if (!tok.strs || tok.strs.length !== ns) tok.strs = new Array<string>(ns).fill('');
-  const { gt, ploidy } = g;
-  for (let i = 0; i < ns; i++) {
-    const o = i * ploidy;
-    let isHet = false, hasRef = false, missing = false, jal = 0, j = 0;
-    for (; j < ploidy; j++) {
-      const x = gt[o + j];
-      if (x === GT_VEND) break;
-      if (x >> 1 === 0) { missing = true; break; }
-      if (x >> 1 === 1) hasRef = true;
-      if (j > 0 && x >> 1 !== jal >> 1) isHet = true;
-      jal = x;
-    }
-    let s: string;
-    if (type === 4) {
-      if (!j || missing) s = 'mis';
-      else if (!hasRef) s = 'alt';
-      else if (!isHet) s = 'ref';
-      else s = 'alt';
-    } else if (!j || missing) s = '.';
-    else if (type === 3) s = j === 1 ? 'hap' : !isHet ? 'hom' : 'het';
-    else if (j === 1) s = hasRef ? 'r' : 'a';
-    else if (!isHet) s = hasRef ? 'rr' : 'aa';
-    else s = hasRef ? 'ra' : 'aA';
-    tok.strs[i] = s;
-  }
+  for (let i = 0; i < ns; i++) tok.strs[i] = genotypeClass(g.gt, i * g.ploidy, g.ploidy, type);
   tok.nvalues = 1;
 }
+
+/** GT compared by cmpGtClass: only whether the record has GT; classes are computed while comparing */
+export function setGenotypePresence(ctx: RecordAccess, tok: Tok): void {
+  tok.nvalues = ctx.genotypes() ? 1 : 0;
+}
+
+/** GT=="class" / GT!="class" without building strings (same answers as cmpStrings) */
+export function cmpGtClass(x: Tok, y: Tok, r: Tok, ctx: RecordAccess): void {
+  const gtTok = x.setter === setGenotypePresence ? x : y;
+  const keyTok = gtTok === x ? y : x;
+  if (!gtTok.nvalues || !keyTok.nvalues) {
+    // the missing-value paths of cmpStrings do not read per-sample strings
+    cmpStrings(gtTok, keyTok, r);
+    return;
+  }
+  initSamples(gtTok, keyTok, r);
+  const g = ctx.genotypes()!;
+  const key = keyTok.str;
+  const ne = r.type === T.NE;
+  const u = r.usmpl!;
+  const ps = r.passSamples!;
+  const type = gtTok.gtClass;
+  for (let i = 0; i < r.nsamples; i++) {
+    if (!u[i]) continue;
+    const cls = genotypeClass(g.gt, i * g.ploidy, g.ploidy, type);
+    const m = cls === '.' ? ne : (cls === key) !== ne;
+    if (m) { ps[i] = 1; r.passSite = true; }
+  }
+}
+
 export function setGenotype2(ctx: RecordAccess, tok: Tok): void { setGenotypeClass(ctx, tok, 2); }
 export function setGenotype3(ctx: RecordAccess, tok: Tok): void { setGenotypeClass(ctx, tok, 3); }
 export function setGenotype4(ctx: RecordAccess, tok: Tok): void { setGenotypeClass(ctx, tok, 4); }

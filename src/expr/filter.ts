@@ -66,6 +66,7 @@ export class CompiledFilter {
     this.warnings = p.warnings;
     this.undefinedTags = p.undefTags;
     this.ctx = new RecordAccess(names.length, idx ?? null);
+    this.ctx.want(formatKeysOf(p.rpn));
     this.mask = new Uint8Array(names.length);
   }
 
@@ -120,6 +121,17 @@ export class CompiledFilter {
     }
     return { pass: any, samples: m };
   }
+}
+
+/** the FORMAT keys an expression reads (GT for genotype-derived values) */
+export function formatKeysOf(rpn: Tok[]): string[] {
+  const keys = new Set<string>();
+  for (const t of rpn) {
+    if (t.type !== 0) continue;
+    if (t.hl === 'FORMAT' && t.tag) keys.add(t.tag);
+    if (t.tag === 'N_MISSING' || t.tag === 'F_MISSING' || t.tag === 'AC' || t.tag === 'AN' || t.idx === -3) keys.add('GT');
+  }
+  return [...keys];
 }
 
 /** Compile a bcftools `-i/-e` expression against a header; throws ExprError (kind 'usage', exit 2). */

@@ -1230,6 +1230,20 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
   let seqNext = -1;
   let seqPos = -1;
 
+  /** a filtered-out sample: keep the sequential cursor moving over its column (one pass per line) */
+  const skipSample = (L: QLine, ks: number): void => {
+    let p: number;
+    if (seqSerial === L.serial && seqNext === ks) p = seqPos;
+    else if (ks === 0) p = L.nCols > 9 ? L.cs[9] : -1;
+    else return;
+    if (p < 0) return;
+    const b = L.buf, le = L.e;
+    while (p < le && b[p] !== TAB) p++;
+    seqSerial = L.serial;
+    seqNext = ks + 1;
+    seqPos = p < le ? p + 1 : -1;
+  };
+
   const runBlock = (blk: Block, L: QLine, o: ByteOut, ks: number): void => {
     const code = blk.code;
     const ne = code.length;
@@ -1359,6 +1373,7 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
       for (let js = 0; js < ns; js++) {
         const ks = samples[js];
         if (mask && !mask[ks]) {
+          if (item.needLoc || item.plan) skipSample(L, ks);
           if (!printFiltered) continue;
           const seps = item.seps;
           for (let k = 0; k < seps.length; k++) {

@@ -440,7 +440,7 @@ function initValue(ctx: Ctx, text: string, col: number): Tok {
   }
   ctx.undef.push(name);
   if (!ctx.opts.allowUndefTags) {
-    throw err(ctx, `the tag "${name}" is not defined in the VCF header (use -u/--allow-undef-tags to treat it as missing)`, tok, 'EXPR_UNKNOWN_TAG');
+    throw err(ctx, `the tag "${name}" is not defined in the VCF header`, tok, 'EXPR_UNKNOWN_TAG');
   }
   tok.isConstant = false;
   tok.tag = name;
@@ -576,6 +576,7 @@ function postProcess(ctx: Ctx, out: Tok[], warnings: string[]): void {
           const def = sk.hl === 'FORMAT' ? ctx.header.format.get(sk.tag) : ctx.header.info.get(sk.tag);
           if (def && (def.type === 'Integer' || def.type === 'Float')) setMissing = true;
         } else if (sk.tag === 'QUAL' && sk.type === T.VAL) setMissing = true;
+        else if (sk.setter === S.setUndefined) setMissing = true;
         if (setMissing) {
           sj.isStr = false;
           sj.isMissing = true;
@@ -628,9 +629,10 @@ function postProcess(ctx: Ctx, out: Tok[], warnings: string[]): void {
     if (t.tag === 'GT' && t.hl === 'FORMAT') {
       const ty = (k: number) => out[k]?.type;
       let ival: number;
+      let iop: number;
       if (i + 1 === n) throw err(ctx, 'GT must be compared with a value, e.g. GT="het"', t);
-      if (ty(i + 1) === T.EQ || ty(i + 1) === T.NE || ty(i + 1) === T.LIKE || ty(i + 1) === T.NLIKE) ival = i - 1;
-      else if (ty(i + 2) === T.EQ || ty(i + 2) === T.NE || ty(i + 2) === T.LIKE || ty(i + 2) === T.NLIKE) ival = i + 1;
+      if (ty(i + 1) === T.EQ || ty(i + 1) === T.NE || ty(i + 1) === T.LIKE || ty(i + 1) === T.NLIKE) { ival = i - 1; iop = i + 1; }
+      else if (ty(i + 2) === T.EQ || ty(i + 2) === T.NE || ty(i + 2) === T.LIKE || ty(i + 2) === T.NLIKE) { ival = i + 1; iop = i + 2; }
       else throw err(ctx, 'GT must be compared with ==, !=, ~ or !~', t);
       const v = out[ival];
       if (!v || v.key === null) throw err(ctx, 'comparison between samples is not supported', t);
@@ -644,6 +646,14 @@ function postProcess(ctx: Ctx, out: Tok[], warnings: string[]): void {
       else if (low === 'aa') { t.setter = S.setGenotype2; v.key = 'aa'; }
       else if (low === 'a') { t.setter = S.setGenotype2; v.key = 'a'; }
       else if (low === 'r') { t.setter = S.setGenotype2; v.key = 'r'; }
+      // GT=="class" and GT!="class" between GT and the constant: compared without strings
+      const op = out[iop];
+      const cls = t.setter === S.setGenotype2 ? 2 : t.setter === S.setGenotype3 ? 3 : t.setter === S.setGenotype4 ? 4 : 0;
+      if (cls && (op.type === T.EQ || op.type === T.NE) && v.key.indexOf(',') < 0 && (iop === i + 1 ? ival === i - 1 : ival === i + 1)) {
+        t.gtClass = cls;
+        t.setter = S.setGenotypePresence;
+        op.comparator = S.cmpGtClass;
+      }
       continue;
     }
     if (t.hl === 'FILTER') {
@@ -772,7 +782,10 @@ function shapeBinary(ctx: Ctx, t: Tok, a: Tok, b: Tok): void {
   if (!CMP.has(t.type)) throw err(ctx, 'unexpected operator', t);
   const comparator = t.comparator ?? b.comparator ?? a.comparator;
   if (comparator) {
-    if (comparator === S.cmpStringHash) {
+    if (comparator === S.cmpGtClass) {
+      t.nsamples = n;
+      t.usmpl = orSamples(a, b, n);
+    } else if (comparator === S.cmpStringHash) {
       const x = a.hash ? b : a;
       if (t.type !== T.EQ && t.type !== T.NE) throw err(ctx, 'only == and != are supported for strings read from a file', t, 'EXPR_TYPE');
       if (x.nsamples) { t.nsamples = n; t.usmpl = orSamples(a, b, n); }

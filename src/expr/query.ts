@@ -1,8 +1,9 @@
 /**
  * `query`: print fields of VCF records in a user-defined format, as `bcftools query`.
  *
- * One pass over the raw lines: each line is located once (QLine), optionally tested against targets
- * and the -i/-e expression, and formatted by the compiled format straight into a byte buffer.
+ * One pass over the raw lines (or, with -r/-R, over the records an index points at): each line is
+ * located once (QLine), optionally tested against targets and the -i/-e expression, and formatted
+ * by the compiled format straight into a byte buffer.
  * With -i/-e, samples failing a per-sample expression are left out of `[...]` blocks (bcftools'
  * sample-level filtering), and -e inverts the per-sample result when the site matches.
  */
@@ -14,7 +15,9 @@ import { selectSamples, parseSampleList, readSampleFile } from '../vcf/samples.j
 import { compileFormat, type CompiledFormat, type FormatExprHooks } from './format.js';
 import { QLine } from './format-line.js';
 import { ByteOut } from './format-out.js';
-import { Targets } from './query-targets.js';
+import type { VcfHeader } from '../vcf/header.js';
+import { openRegionQuery, type RegionQuery } from '../vcf/region-reader.js';
+import { TargetsFilter, loadRegions, parseTargetsArg, parseOverlapMode } from '../vcf/regions.js';
 import { compileSiteFilter, formatHooks, type SiteFilter } from './query-filter.js';
 
 export interface QueryOptions {
@@ -41,13 +44,14 @@ export interface QueryOptions {
   noAutoNewline?: boolean;
   /** -o */
   output?: string;
-  /** -r / -R need an index */
+  /** -r / -R: regions read through the index (.tbi/.csi); --regions-overlap 0|1|2 (default 1) */
   regions?: string;
   regionsFile?: string;
-  /** -t / -T: streaming targets; --targets-overlap 0|1|2 */
+  regionsOverlap?: number | string;
+  /** -t / -T: streaming targets (prefix ^ to exclude); --targets-overlap 0|1|2 (default 0) */
   targets?: string;
   targetsFile?: string;
-  targetsOverlap?: number;
+  targetsOverlap?: number | string;
   maxLineBytes?: number;
 }
 
@@ -71,21 +75,73 @@ export async function query(opts: QueryOptions, output?: QueryOutput): Promise<Q
   if (opts.include !== undefined && opts.exclude !== undefined) {
     throw usageError('only one -i or -e expression can be given, and they cannot be combined');
   }
-  if ((opts.regions !== undefined || opts.regionsFile !== undefined)) {
-    throw new VcfError('QUERY_REGIONS_NEED_INDEX',
-      `-r/-R need an indexed file, and index-based region queries are not available yet; use -t/-T (targets: the same selection by streaming) instead`,
-      { file: opts.input }, 'usage');
-  }
+  if (opts.targets !== undefined && opts.targetsFile !== undefined) throw usageError('give either -t or -T, not both');
   if (!opts.listSamples && opts.format === undefined) throw usageError('missing the --format (-f) option');
-  const reader = await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes });
+  const useRegions = opts.regions !== undefined || opts.regionsFile !== undefined;
+  let source: Source;
+  if (useRegions && !opts.listSamples) {
+    const rq = await openRegionQuery(opts.input, {
+      regions: opts.regions, regionsFile: opts.regionsFile, overlap: parseOverlapMode(opts.regionsOverlap, '--regions-overlap'),
+    });
+    source = regionSource(rq);
+  } else {
+    source = streamSource(await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes }));
+  }
   const out = output ?? sinkOutput(opts.output);
   try {
-    if (opts.listSamples) return await listSamples(reader, opts, out);
-    return await run(reader, opts, out);
+    if (opts.listSamples) return await listSamples(source.header, opts, out);
+    return await run(source, opts, out);
   } finally {
-    await reader.close();
+    await source.close();
     await out.close();
   }
+}
+
+/** The lines to query: streamed from the file, or the records of -r/-R regions. */
+interface Source {
+  header: VcfHeader;
+  file: string;
+  notices: string[];
+  /** calls `line` for every data line; a record object is passed when the source has one */
+  each(line: (buf: Buffer, s: number, e: number, lineNo: number, rec: VcfRecord | null) => void | Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+function streamSource(reader: VcfReader): Source {
+  return {
+    header: reader.header,
+    file: reader.file,
+    notices: [],
+    async each(line) {
+      for await (const b of reader.rawBatches()) {
+        const buf = b.buf;
+        for (let li = 0; li < b.n; li++) {
+          const s = b.starts[li], e = b.ends[li];
+          if (s === e) continue;
+          const r = line(buf, s, e, b.firstLineNo + li, null);
+          if (r) await r;
+        }
+      }
+    },
+    close: () => reader.close(),
+  };
+}
+
+function regionSource(rq: RegionQuery): Source {
+  return {
+    header: rq.header,
+    file: rq.file,
+    notices: rq.notices,
+    async each(line) {
+      for await (const batch of rq.batches()) {
+        for (const rec of batch) {
+          const r = line(rec.buf, rec.start, rec.end, rec.lineNo, rec);
+          if (r) await r;
+        }
+      }
+    },
+    close: async () => rq.close(),
+  };
 }
 
 /**
@@ -129,8 +185,8 @@ function sinkOutput(path?: string): QueryOutput {
 }
 
 /** -l: the sample names, one per line (file order; -s/-S restrict, ^ negates). */
-async function listSamples(reader: VcfReader, opts: QueryOptions, out: QueryOutput): Promise<QueryResult> {
-  const names = reader.header.samples;
+async function listSamples(header: VcfHeader, opts: QueryOptions, out: QueryOutput): Promise<QueryResult> {
+  const names = header.samples;
   const warnings: string[] = [];
   let keep = names.map(() => true);
   if (opts.samples !== undefined || opts.samplesFile !== undefined) {
@@ -151,13 +207,13 @@ async function listSamples(reader: VcfReader, opts: QueryOptions, out: QueryOutp
   return { records: 0, printed: 0, warnings };
 }
 
-async function run(reader: VcfReader, opts: QueryOptions, out: QueryOutput): Promise<QueryResult> {
-  const header = reader.header;
-  const file = reader.file;
+async function run(src: Source, opts: QueryOptions, out: QueryOutput): Promise<QueryResult> {
+  const header = src.header;
+  const file = src.file;
   const sel = selectSamples(header.samples, opts);
   // the samples the filter sees, in file order (htslib subsets the header keeping file order)
   const sub = sel.indexes.slice().sort((a, b) => a - b);
-  const warnings = sel.warnings.slice();
+  const warnings = [...src.notices, ...sel.warnings];
 
   const exprText = opts.include ?? opts.exclude;
   const exclude = opts.exclude !== undefined;
@@ -178,9 +234,19 @@ async function run(reader: VcfReader, opts: QueryOptions, out: QueryOutput): Pro
     file,
   });
   const filter: SiteFilter | null = exprText !== undefined ? compileSiteFilter(exprText, header, engineOpts) : null;
-  const targets = opts.targets !== undefined || opts.targetsFile !== undefined
-    ? Targets.parse(opts.targets ?? opts.targetsFile!, opts.targetsFile !== undefined, opts.targetsOverlap ?? 0, header.info.get('END')?.type === 'Integer')
-    : null;
+  let targets: TargetsFilter | null = null;
+  if (opts.targets !== undefined || opts.targetsFile !== undefined) {
+    const t = parseTargetsArg(opts.targets ?? opts.targetsFile!);
+    const loaded = await loadRegions(opts.targets !== undefined ? { list: t.spec } : { file: t.spec });
+    warnings.push(...loaded.notices);
+    targets = new TargetsFilter(loaded.set, {
+      overlap: parseOverlapMode(opts.targetsOverlap as number | string | undefined, '--targets-overlap'),
+      exclude: t.exclude,
+      header,
+      onNotice: (m) => warnings.push(m),
+      fileLabel: file,
+    });
+  }
 
   const o = new ByteOut();
   if (opts.printHeader) {
@@ -194,51 +260,44 @@ async function run(reader: VcfReader, opts: QueryOptions, out: QueryOutput): Pro
   // the per-sample mask handed to the formatter is indexed by sample column
   const colMask = new Uint8Array(nAll);
 
-  for await (const b of reader.rawBatches()) {
-    const buf = b.buf;
-    for (let li = 0; li < b.n; li++) {
-      const s = b.starts[li], e = b.ends[li];
-      if (s === e) continue;
-      const lineNo = b.firstLineNo + li;
-      L.set(buf, s, e, lineNo);
-      if (L.nCols < 8) {
-        throw new VcfError('VCF_RECORD_TOO_FEW_COLUMNS', `record has ${L.nCols} tab-separated column${L.nCols === 1 ? '' : 's'}, at least 8 are required`, { file, line: lineNo, column: e - s + 1 });
-      }
-      records++;
-      if (targets && !targets.accept(L)) continue;
-      let mask: Uint8Array | null = null;
-      if (filter) {
-        const r = filter.evaluate(recFor(L));
-        const sm = r.samples;
-        if (exclude) {
-          if (r.pass) {
-            // -e: the site matches; samples not matching are still printed (bcftools query)
-            if (!sm) continue;
-            let any = false;
-            colMask.fill(0);
-            for (let k = 0; k < nsub; k++) if (!sm[k]) { colMask[sub[k]] = 1; any = true; }
-            if (!any) continue;
-            mask = colMask;
-          }
-          // a site not matching -e is printed with all its samples
-        } else {
-          if (!r.pass) continue;
-          if (sm) {
-            colMask.fill(0);
-            for (let k = 0; k < nsub; k++) if (sm[k]) colMask[sub[k]] = 1;
-            mask = colMask;
-          }
+  await src.each((buf, s, e, lineNo, rec) => {
+    L.set(buf, s, e, lineNo);
+    if (L.nCols < 8) {
+      throw new VcfError('VCF_RECORD_TOO_FEW_COLUMNS', `record has ${L.nCols} tab-separated column${L.nCols === 1 ? '' : 's'}, at least 8 are required`, { file, line: lineNo, column: e - s + 1 });
+    }
+    records++;
+    if (rec) recFor.use(L, rec);
+    if (targets && !targets.keep(recFor(L))) return;
+    let mask: Uint8Array | null = null;
+    if (filter) {
+      const r = filter.evaluate(recFor(L));
+      const sm = r.samples;
+      if (exclude) {
+        if (r.pass) {
+          // -e: the site matches; samples not matching are still printed (bcftools query)
+          if (!sm) return;
+          let any = false;
+          colMask.fill(0);
+          for (let k = 0; k < nsub; k++) if (!sm[k]) { colMask[sub[k]] = 1; any = true; }
+          if (!any) return;
+          mask = colMask;
+        }
+        // a site not matching -e is printed with all its samples
+      } else {
+        if (!r.pass) return;
+        if (sm) {
+          colMask.fill(0);
+          for (let k = 0; k < nsub; k++) if (sm[k]) colMask[sub[k]] = 1;
+          mask = colMask;
         }
       }
-      const before = o.n;
-      fmt.write(L, o, mask);
-      if (o.n > before) printed++;
-      if (o.n >= FLUSH_AT) {
-        const r = out.write(o.detach());
-        if (r) await r;
-      }
     }
-  }
+    const before = o.n;
+    fmt.write(L, o, mask);
+    if (o.n > before) printed++;
+    if (o.n >= FLUSH_AT) return out.write(o.detach());
+  });
+  targets?.finish();
   if (o.n) await out.write(o.detach());
   return { records, printed, warnings };
 }
@@ -267,15 +326,23 @@ class QueryRecord extends VcfRecord {
   }
 }
 
-/** The filter engine works on VcfRecord; build one over the same bytes, once per line. */
-function recordAdapter(header: import('../vcf/header.js').VcfHeader, file: string): (L: QLine) => VcfRecord {
+/** The filter engine works on VcfRecord: the source's own, or one built over the same bytes once per line. */
+interface RecordFor {
+  (L: QLine): VcfRecord;
+  /** the record of the current line is already at hand */
+  use(L: QLine, rec: VcfRecord): void;
+}
+
+function recordAdapter(header: VcfHeader, file: string): RecordFor {
   let serial = -1;
   let rec: VcfRecord | null = null;
-  return (L: QLine) => {
+  const f = ((L: QLine) => {
     if (serial !== L.serial || !rec) {
       serial = L.serial;
       rec = new QueryRecord(L.buf, L.s, L.e, L.lineNo, header, file);
     }
     return rec;
-  };
+  }) as RecordFor;
+  f.use = (L, r) => { serial = L.serial; rec = r; };
+  return f;
 }

@@ -83,6 +83,8 @@ export class Tok {
   isMissing = false;
   /** FILTER names of a FILTER comparison value */
   filterNames: string[] | null = null;
+  /** GT compared with a genotype class: 2 (rr/ra/aa/aA/r/a), 3 (hom/het/hap), 4 (ref/alt/mis) */
+  gtClass = 0;
 
   // ---- per-record state ----
   values: Float64Array = new Float64Array(4);

@@ -50,6 +50,11 @@ export interface FilterOptions {
   commandLine?: string;
   /** called with warnings (bcftools prints them on stderr) */
   onWarning?: (msg: string) => void;
+  /**
+   * Test-only: pick the best indel of an IndelGap cluster as bcftools 1.16 does (the best QUAL kept
+   * in an int: truncated, missing as INT_MIN) instead of the float of newer bcftools.
+   */
+  indelGapQualAsInt116?: boolean;
 }
 
 export interface FilterResult {
@@ -201,7 +206,12 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
           try { ac = calcAc(acCtx, true); } catch { ac = null; }
           const ac1 = ac && ac.length > 1 ? ac[1] : 0;
           if (imaxAc === -1 || (ac && maxAc < ac1)) { maxAc = ac1; imaxAc = i; }
-          if (imaxQual === -1 || maxQual < rec.qual) { maxQual = rec.qual; imaxQual = i; }
+          // newer bcftools keeps the best QUAL as a float (a missing QUAL is NaN: never better);
+          // 1.16 kept it as an int (QUAL truncated, missing = INT_MIN) — emulated for tests only
+          if (imaxQual === -1 || maxQual < rec.qual) {
+            maxQual = opts.indelGapQualAsInt116 ? toInt32(rec.qual) : rec.qual;
+            imaxQual = i;
+          }
         }
         for (let i = 0; i < buffer.length && i < kFlush; i++) {
           const rec = buffer[i];
@@ -277,6 +287,12 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
     await sink.close();
   }
   return { records, written, outputType };
+}
+
+/** C's (int) conversion of a float on x86-64: truncation, NaN and out-of-range give INT_MIN */
+function toInt32(x: number): number {
+  if (Number.isNaN(x) || x >= 2147483648 || x < -2147483648) return -2147483648;
+  return Math.trunc(x);
 }
 
 function parseSnpGap(spec: string | undefined): { gap: number; types: number; label: string } {
@@ -439,6 +455,7 @@ export class RecordFormatter {
       const def = this.header.info.get(key);
       const u = upd?.get(key);
       if (u) { parts.push(`${key}=${u.join(',')}`); continue; }
+      if (eq === item.length - 1) { parts.push(key); continue; }
       if (eq < 0 || !def) { parts.push(item); continue; }
       if (def.type === 'Flag') { parts.push(item); continue; }
       const val = item.slice(eq + 1);

@@ -7,6 +7,7 @@ import { VcfHeader } from './header.js';
 import { openInput, openInputFromBuffer, type Compression, type OpenedInput } from './input.js';
 import { splitLines, type LineBatch, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { VcfRecord } from './record.js';
+import { openBcf, type OpenedBcf } from './bcf/reader.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;
@@ -38,6 +39,8 @@ export class VcfReader {
   readonly bytesRead: () => number;
   /** line number of the first data line */
   readonly firstDataLine: number;
+  /** BCF input: the undecoded records, for consumers that read BCF natively (use either this or the batches) */
+  bcf?: OpenedBcf;
 
   private constructor(file: string, header: VcfHeader, compression: Compression, it: AsyncIterator<LineBatch>, pending: LineBatch | undefined, bytesRead: () => number, firstDataLine: number) {
     this.file = file;
@@ -62,7 +65,11 @@ export class VcfReader {
   private static async fromInput(input: OpenedInput, opts: ReadOptions): Promise<VcfReader> {
     const file = input.name;
     if (input.compression === 'bcf') {
-      throw new VcfError('BCF_UNSUPPORTED', 'BCF input is not supported yet (convert with `bcftools view -Oz`)', { file, line: 1 });
+      // BCF: records come as batches of the VCF text lines bcftools would print (src/vcf/bcf/)
+      const bcf = await openBcf(input, { reuseBuffers: opts.reuseBuffers });
+      const r = new VcfReader(file, bcf.header, 'bcf', bcf.batches, undefined, input.bytesRead, bcf.firstDataLine);
+      r.bcf = bcf;
+      return r;
     }
     const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const it = splitLines(sniffText(input.chunks, file), file, maxLineBytes, { reuseBuffers: opts.reuseBuffers })[Symbol.asyncIterator]();

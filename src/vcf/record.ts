@@ -12,7 +12,7 @@ const TAB = 9;
 export interface Genotype {
   /** allele indexes; -1 = missing ('.') */
   alleles: number[];
-  /** phased[i] tells whether the separator before allele i is '|' (i=0: the 4.4 prefix, else inherited) */
+  /** phased[i]: the separator before allele i is '|'; for i=0 the 4.4 prefix, or implied (see parseGenotype) */
   phased: boolean[];
 }
 
@@ -143,6 +143,18 @@ export class VcfRecord {
 
   infoValue(key: string): string | true | undefined { return this.info.get(key); }
 
+  /** INFO value with VCF 4.3 percent-encoding decoded (%3B → ';' …); Flags give `true`. */
+  infoDecoded(key: string): string | true | undefined {
+    const v = this.info.get(key);
+    return typeof v === 'string' ? percentDecode(v) : v;
+  }
+
+  /** INFO values split on ',' ([] when absent or a Flag). */
+  infoValues(key: string): string[] {
+    const v = this.info.get(key);
+    return typeof v === 'string' ? v.split(',') : [];
+  }
+
   get hasFormat(): boolean { return this.nFixed > 8; }
   get formatRaw(): string { return this.nFixed > 8 ? latin1(this.buf, this.cs[8], this.ce[8]) : ''; }
   get formatKeys(): string[] {
@@ -202,6 +214,12 @@ export class VcfRecord {
     return k < f.length ? f[k] : undefined;
   }
 
+  /** FORMAT values of `key` for sample i split on ',' ([] when the key or the value is absent). */
+  sampleValues(i: number, key: string): string[] {
+    const v = this.sampleValue(i, key);
+    return v === undefined ? [] : v.split(',');
+  }
+
   /** GT string of sample i (first FORMAT field when it is GT), else undefined */
   gtRaw(i: number): string | undefined {
     if (this.formatKeys[0] !== 'GT') return this.sampleValue(i, 'GT');
@@ -217,45 +235,156 @@ export class VcfRecord {
 
   genotype(i: number): Genotype | undefined {
     const g = this.gtRaw(i);
-    return g === undefined ? undefined : parseGenotype(g);
+    if (g === undefined) return undefined;
+    try {
+      return parseGenotype(g);
+    } catch (e) {
+      if (!(e instanceof VcfError)) throw e;
+      // locate the GT value in the line for the error column
+      let col: number | undefined;
+      const k = this.formatKeys.indexOf('GT');
+      if (k >= 0) {
+        let p = this.sampleStart(i);
+        for (let j = 0; j < k; j++) p = this.buf.indexOf(58, p) + 1;
+        col = this.columnOf(p) + (e.column ?? 1) - 1;
+      }
+      throw this.error(e.code, `sample ${i + 1} (${this.header.samples[i] ?? '?'}): ${e.message}`, col);
+    }
   }
 
-  /** END: INFO/END, else POS + len(REF) - 1 (4.5: SVLEN for symbolic <DEL>/<DUP>/<INV>/<CNV>) */
-  get endPos(): number {
+  /** Genotypes of every sample column present on the line (undefined where GT is absent). */
+  genotypes(): Array<Genotype | undefined> {
+    const n = this.sampleCount;
+    const out = new Array<Genotype | undefined>(n);
+    for (let i = 0; i < n; i++) out[i] = this.genotype(i);
+    return out;
+  }
+
+  /** INFO/END as a number, or undefined when absent or not an integer. */
+  get infoEnd(): number | undefined {
     const e = this.info.get('END');
-    if (typeof e === 'string' && /^\d+$/.test(e)) return Number(e);
-    return this.pos + this.ref.length - 1;
+    return typeof e === 'string' && /^\d+$/.test(e) ? Number(e) : undefined;
+  }
+
+  /** INFO/SVLEN values (undefined entries for '.'), [] when absent. */
+  get svlen(): Array<number | undefined> {
+    const v = this.info.get('SVLEN');
+    if (typeof v !== 'string') return [];
+    return v.split(',').map((x) => (/^[+-]?\d+$/.test(x) ? Number(x) : undefined));
+  }
+
+  /**
+   * End (1-based, inclusive) of allele `a` (0 = REF, 1.. = ALT), by the VCF 4.5 rule: POS + SVLEN
+   * for the symbolic structural variant alleles <DEL>, <DUP>, <INV> and <CNV> (also with a subtype,
+   * e.g. <DEL:ME>, <DUP:TANDEM>; SVLEN is Number=A, its absolute value is used so that pre-4.4
+   * negative deletion lengths give the same end); POS + len(REF) - 1 for every other allele
+   * (sequence alleles, <INS>, breakends, '*', <*>/<NON_REF> whose extent only INFO/END gives).
+   */
+  alleleEnd(a: number): number {
+    const refEnd = this.pos + this.ref.length - 1;
+    if (a <= 0) return refEnd;
+    const alt = this.alt[a - 1];
+    if (alt === undefined || !isLengthSymbolic(alt)) return refEnd;
+    const len = this.svlen[a - 1];
+    return len === undefined ? refEnd : this.pos + Math.abs(len);
+  }
+
+  /**
+   * END of the record: INFO/END when present (it covers gVCF blocks and <*>), else the largest
+   * allele end (see alleleEnd: 4.5 SVLEN-derived for <DEL>/<DUP>/<INV>/<CNV>), else POS+len(REF)-1.
+   */
+  get endPos(): number {
+    const e = this.infoEnd;
+    if (e !== undefined) return e;
+    let end = this.pos + this.ref.length - 1;
+    const alts = this.alt;
+    for (let a = 1; a <= alts.length; a++) if (alts[a - 1].charCodeAt(0) === 60) end = Math.max(end, this.alleleEnd(a));
+    return end;
   }
 }
 
-/** Parse a GT value: `0/1`, `1|0`, `./.`, `1`, `0/1/2`, 4.4 prefix `/0|1`, `|0/1`. */
+/**
+ * How many values a field of this Number should hold: A = ALT alleles, R = all alleles,
+ * G = genotypes for the ploidy (C(nAllele + ploidy - 1, ploidy)), an integer = itself; undefined for
+ * '.', and the 4.4 local-allele numbers (LA, LR, LG, P, M) that depend on other fields.
+ */
+export function expectedValueCount(number: string, nAllele: number, ploidy = 2): number | undefined {
+  if (number === 'A') return nAllele - 1;
+  if (number === 'R') return nAllele;
+  if (number === 'G') {
+    let c = 1;
+    for (let k = 1; k <= ploidy; k++) c = (c * (nAllele + k - 1)) / k;
+    return Math.round(c);
+  }
+  return /^\d+$/.test(number) ? Number(number) : undefined;
+}
+
+/** A symbolic allele whose length SVLEN gives (VCF 4.5 §1.6.1 END): <DEL>, <DUP>, <INV>, <CNV>, with subtypes. */
+export function isLengthSymbolic(alt: string): boolean {
+  if (alt.length < 5 || alt[0] !== '<' || alt[alt.length - 1] !== '>') return false;
+  const top = alt.slice(1, -1).split(':')[0];
+  return top === 'DEL' || top === 'DUP' || top === 'INV' || top === 'CNV';
+}
+
+/**
+ * Parse a GT value: `0/1`, `1|0`, `./.`, `1`, `0/1/2`, and the VCF 4.4 phasing prefix (`/0|1`, `|0/1`).
+ * phased[i] is the phasing of allele i: the separator before it, for the first allele the prefix;
+ * without a prefix the first allele is phased when every other allele is (so a haploid call is
+ * phased, except a lone '.', which htslib keeps unphased), as VCF 4.4 defines it. An empty value is one missing allele. Anything else (a
+ * non-numeric allele, a trailing or doubled separator) is a VcfError 'VCF_GT_SYNTAX' whose column
+ * is the 1-based offset in `gt`.
+ */
 export function parseGenotype(gt: string): Genotype {
   const alleles: number[] = [];
   const phased: boolean[] = [];
-  let i = 0;
   const n = gt.length;
-  let pendingPhase: boolean | undefined;
-  if (n > 0 && (gt[0] === '|' || gt[0] === '/')) {
-    pendingPhase = gt[0] === '|';
-    i = 1;
+  let i = 0;
+  let sep = false;
+  const prefixed = n > 0 && (gt.charCodeAt(0) === 124 || gt.charCodeAt(0) === 47);
+  if (prefixed) { sep = gt.charCodeAt(0) === 124; i = 1; }
+  if (i >= n) return { alleles: [-1], phased: [sep] };
+  for (;;) {
+    let c = gt.charCodeAt(i);
+    if (c === 46) { alleles.push(-1); i++; }
+    else if (c >= 48 && c <= 57) {
+      let v = 0;
+      do { v = v * 10 + (c - 48); i++; c = i < n ? gt.charCodeAt(i) : -1; } while (c >= 48 && c <= 57);
+      if (v > 0x3fffffff) throw gtSyntax(gt, i);
+      alleles.push(v);
+    } else throw gtSyntax(gt, i);
+    phased.push(sep);
+    if (i >= n) break;
+    c = gt.charCodeAt(i);
+    if (c !== 47 && c !== 124) throw gtSyntax(gt, i);
+    sep = c === 124;
+    i++;
+    if (i >= n) throw gtSyntax(gt, i - 1);
   }
-  while (i <= n) {
-    let j = i;
-    while (j < n && gt[j] !== '/' && gt[j] !== '|') j++;
-    const tok = gt.slice(i, j);
-    alleles.push(tok === '.' || tok === '' ? -1 : Number(tok));
-    phased.push(pendingPhase ?? false);
-    if (j >= n) break;
-    pendingPhase = gt[j] === '|';
-    i = j + 1;
+  if (!prefixed) {
+    // as htslib: a lone missing allele ('.') stays unphased, other haploid calls are phased
+    if (alleles.length === 1 && alleles[0] < 0) return { alleles, phased: [false] };
+    let all = true;
+    for (let k = 1; k < phased.length; k++) if (!phased[k]) { all = false; break; }
+    phased[0] = all;
   }
-  // without a 4.4 prefix, the first allele is phased iff all separators are '|' (htslib's rule)
-  if (!(n > 0 && (gt[0] === '|' || gt[0] === '/')) && phased.length > 1) phased[0] = phased[1];
   return { alleles, phased };
 }
 
-/** Percent-decode a VCF 4.3+ value (%3A %3B %3D %25 %2C %0D %0A %09). */
+function gtSyntax(gt: string, at: number): VcfError {
+  const shown = gt.length > 40 ? gt.slice(0, 40) + '…' : gt;
+  return new VcfError('VCF_GT_SYNTAX', `invalid GT value "${shown}": expected allele indexes or '.' separated by '/' or '|'`, { column: at + 1 });
+}
+
+/**
+ * Percent-decode a VCF 4.3+ value (%3A %3B %3D %25 %2C %0D %0A %09 and any other %XX); the
+ * decoded bytes are read as UTF-8, so an encoded multi-byte character comes out whole. A '%' not
+ * followed by two hex digits is kept as it is.
+ */
 export function percentDecode(s: string): string {
   if (s.indexOf('%') < 0) return s;
-  return s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (m) => {
+    const bytes = Buffer.alloc(m.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(m.slice(i * 3 + 1, i * 3 + 3), 16);
+    return bytes.toString('utf8');
+  });
 }

@@ -44,6 +44,8 @@ export interface ViewOptions {
   maxLineBytes?: number;
   /** the command line, for the provenance header */
   commandLine?: string;
+  /** called with each warning as soon as it arises (unknown samples with --force-samples, …) */
+  onWarning?: (message: string) => void;
 }
 
 export interface ViewResult {
@@ -88,6 +90,7 @@ export async function view(opts: ViewOptions): Promise<ViewResult> {
   try {
     const header = reader.header;
     sel = selectSamples(header.samples, opts);
+    for (const w of sel.warnings) opts.onWarning?.(w);
     plan = makePlan(reader.file, header, sel, opts);
     sink = OutputSink.open(opts.output, outputType, { level });
     if (!opts.noHeader) {

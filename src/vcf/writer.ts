@@ -209,7 +209,8 @@ export class OutputSink {
   }
 
   private emit(b: Buffer, final: boolean): Promise<void> | void {
-    if (!this.bgzf) { this.bytesOut += b.length; return this.target.write(b); }
+    // copy: the caller may reuse its buffer (VcfReader reuseBuffers) before an async write ends
+    if (!this.bgzf) { this.bytesOut += b.length; return this.target.write(Buffer.from(b)); }
     // large payload: stage through the buffer
     let off = 0;
     const step = (): Promise<void> | void => {

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { norm } from '../annotate/normalize.js';
+import { action, commandLine, parseIntOpt } from './run.js';
+
+export function register(program: Command): void {
+  program
+    .command('norm')
+    .description('left-align and normalise indels against a reference, check REF, split or join multi-allelic records, remove duplicates (bcftools norm)')
+    .argument('<file>', 'input VCF, or - for stdin')
+    .option('-f, --fasta-ref <file>', 'reference FASTA (plain or bgzipped; .fai/.gzi are built when missing)')
+    .option('-c, --check-ref <e|w|x|s>', 'on a REF mismatch: exit (e, default), warn (w), exclude (x) or set/fix (s)')
+    .option('-m, --multiallelics <-|+type>', 'split (-) or join (+) multi-allelic records; type: snps, indels, both (default) or any')
+    .option('-N, --do-not-normalize', 'do not left-align/trim (with -m or -c s)')
+    .option('-d, --rm-dup <type>', 'remove duplicates: snps, indels, both, all or exact')
+    .option('-D, --remove-duplicates', 'same as -d exact (deprecated in bcftools)')
+    .option('--old-rec-tag <tag>', 'annotate changed records with INFO/<tag> holding the original CHR|POS|REF|ALT|ALT_INDEX')
+    .option('-s, --strict-filter', 'with -m +: a joined record is PASS only if all joined records pass')
+    .option('-w, --site-win <n>', 'window (bp) for re-sorting records that moved', parseIntOpt('--site-win'))
+    .option('--force', 'drop malformed Number=A/R/G fields instead of failing')
+    .option('--keep-sum <tag>', 'keep the vector sum of AD constant when splitting')
+    .option('-r, --regions <region>', 'restrict to regions (needs an index)')
+    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (needs an index)')
+    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps, 2 variant overlaps')
+    .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
+    .option('-T, --targets-file <file>', 'similar to -R but streams (^ to exclude)')
+    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('-O, --output-type <t>', 'v: VCF, z: BGZF-compressed VCF (default: from -o name)')
+    .option('-o, --output <file>', 'output file (default stdout); a .gz name implies -O z')
+    .option('-l, --compression-level <n>', 'BGZF compression level 0-9', parseIntOpt('--compression-level'))
+    .option('--no-version', 'do not add ##vcf-agent_norm header lines')
+    .option('--threads <n>', 'worker threads for BGZF input', parseIntOpt('--threads'))
+    .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
+    .option('-q, --quiet', 'do not print the closing summary on stderr')
+    .helpOption('--help', 'display help for command')
+    .action(action(async (file: string, o: Record<string, unknown>) => {
+      const res = await norm({
+        input: file,
+        output: o.output as string | undefined,
+        outputType: o.outputType as string | undefined,
+        compressionLevel: o.compressionLevel as number | undefined,
+        fasta: o.fastaRef as string | undefined,
+        checkRef: o.checkRef as string | undefined,
+        multiallelics: o.multiallelics as string | undefined,
+        doNotNormalize: !!o.doNotNormalize,
+        rmDup: o.rmDup as string | undefined,
+        removeDuplicates: !!o.removeDuplicates,
+        oldRecTag: o.oldRecTag as string | undefined,
+        strictFilter: !!o.strictFilter,
+        siteWin: o.siteWin as number | undefined,
+        force: !!o.force,
+        keepSum: o.keepSum as string | undefined,
+        regions: o.regions as string | undefined,
+        regionsFile: o.regionsFile as string | undefined,
+        regionsOverlap: o.regionsOverlap as string | undefined,
+        targets: o.targets as string | undefined,
+        targetsFile: o.targetsFile as string | undefined,
+        targetsOverlap: o.targetsOverlap as string | undefined,
+        noVersion: o.version === false,
+        threads: o.threads as number | undefined,
+        maxLineBytes: o.maxLineBytes as number | undefined,
+        commandLine: commandLine(),
+        onWarning: (line) => process.stderr.write(line + '\n'),
+      });
+      if (!o.quiet) process.stderr.write(res.summary.join('\n') + '\n');
+      return 0;
+    }));
+}

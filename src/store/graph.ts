@@ -1,0 +1,296 @@
+/**
+ * The graph: derived from the LanceDB tables, rebuildable from them alone.
+ *
+ *   (:Sample {name})-[:CARRIES {gt, zygosity, dp, gq, file_id}]->(:Variant {key, chrom, pos, ref, alt,
+ *   vtype, af, gene, impact, clnsig, src_file})-[:IN_GENE {consequence, impact, hgvs_c, hgvs_p}]->(:Gene {name})
+ *   (:LoadedFile {id}) marks a file whose graph load finished.
+ *
+ * Only this file talks to the graph engine (`kuzu` today; its fork `lbug` has the same API), so the
+ * engine can be swapped here. Loading is bulk COPY FROM of CSV files staged in DIR/tmp. Every query
+ * result is closed before the database (an open result at exit crashes the engine), and the buffer
+ * pool is sized explicitly (the engine's default takes most of the RAM).
+ *
+ * A load writes DIR/graph.loading first and removes it after the LoadedFile marker: a graph with
+ * that file present (a load was killed) or missing a committed file's marker is rebuilt from scratch.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import kuzu from 'kuzu';
+import { VcfError } from '../vcf/errors.js';
+import { annForAllele, genesOf, parseAnn } from './ann.js';
+import type { LanceStore } from './tables.js';
+import type { Workspace } from './workspace.js';
+
+export const DEFAULT_BUFFER_POOL = 256 * 1024 * 1024;
+
+type Row = Record<string, unknown>;
+
+/** The small adapter over the graph engine. */
+export class GraphDb {
+  private readonly db: kuzu.Database;
+  private readonly conn: kuzu.Connection;
+  readonly readOnly: boolean;
+  private constructor(db: kuzu.Database, conn: kuzu.Connection, readOnly: boolean) {
+    this.db = db;
+    this.conn = conn;
+    this.readOnly = readOnly;
+  }
+
+  static open(file: string, opts: { readOnly?: boolean; bufferPoolBytes?: number } = {}): GraphDb {
+    const pool = opts.bufferPoolBytes ?? (Number(process.env.VCF_AGENT_GRAPH_POOL_MB) * 1024 * 1024 || DEFAULT_BUFFER_POOL);
+    const db = new kuzu.Database(file, pool, true, !!opts.readOnly);
+    const conn = new kuzu.Connection(db);
+    return new GraphDb(db, conn, !!opts.readOnly);
+  }
+
+  /** Run one statement; all rows; the result is closed before returning. */
+  async query(cypher: string): Promise<Row[]> {
+    const res = await this.conn.query(cypher);
+    const list = Array.isArray(res) ? res : [res];
+    try {
+      const out: Row[] = [];
+      for (const r of list) out.push(...((await r.getAll()) as Row[]));
+      return out;
+    } finally {
+      for (const r of list) r.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+    await this.db.close();
+  }
+}
+
+const SCHEMA = [
+  'CREATE NODE TABLE IF NOT EXISTS Sample(name STRING, PRIMARY KEY(name))',
+  'CREATE NODE TABLE IF NOT EXISTS Variant(key STRING, chrom STRING, pos INT64, ref STRING, alt STRING, vtype STRING, af DOUBLE, gene STRING, impact STRING, clnsig STRING, src_file INT64, PRIMARY KEY(key))',
+  'CREATE NODE TABLE IF NOT EXISTS Gene(name STRING, PRIMARY KEY(name))',
+  'CREATE NODE TABLE IF NOT EXISTS LoadedFile(id INT64, PRIMARY KEY(id))',
+  'CREATE REL TABLE IF NOT EXISTS CARRIES(FROM Sample TO Variant, gt STRING, zygosity STRING, dp INT64, gq INT64, file_id INT64)',
+  'CREATE REL TABLE IF NOT EXISTS IN_GENE(FROM Variant TO Gene, consequence STRING, impact STRING, hgvs_c STRING, hgvs_p STRING)',
+];
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'bigint' ? v.toString() : String(v);
+  return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** a CSV file written with backpressure */
+class CsvOut {
+  private readonly ws: fs.WriteStream;
+  constructor(readonly file: string, header: string[]) {
+    this.ws = fs.createWriteStream(file);
+    this.ws.write(header.join(',') + '\n');
+  }
+  async row(values: unknown[]): Promise<void> {
+    if (!this.ws.write(values.map(csvField).join(',') + '\n')) await new Promise<void>((r) => this.ws.once('drain', () => r()));
+  }
+  end(): Promise<void> {
+    return new Promise((res, rej) => { this.ws.on('error', rej); this.ws.end(res); });
+  }
+}
+
+function cypherPath(p: string): string {
+  return `'${p.replace(/\\/g, '/').replace(/'/g, "\\'")}'`;
+}
+
+function loadingMarker(ws: Workspace): string {
+  return path.join(ws.dir, 'graph.loading');
+}
+
+/** Load one committed file's rows from LanceDB into the graph. */
+async function loadFile(g: GraphDb, store: LanceStore, fileId: number): Promise<void> {
+  const ws = store.ws;
+  fs.mkdirSync(ws.tmpDir, { recursive: true });
+  fs.writeFileSync(loadingMarker(ws), String(fileId));
+  const tmp = (n: string): string => path.join(ws.tmpDir, `f${fileId}-${n}.csv`);
+  const samples = new CsvOut(tmp('samples'), ['name']);
+  for (const r of await store.tables.samples.query().where(`file_id = ${fileId}`).select(['sample']).toArray()) await samples.row([r.sample]);
+  await samples.end();
+  const variants = new CsvOut(tmp('variants'), ['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'src_file']);
+  const genes = new CsvOut(tmp('genes'), ['name']);
+  const inGene = new CsvOut(tmp('in_gene'), ['key', 'gene', 'consequence', 'impact', 'hgvs_c', 'hgvs_p']);
+  const seenKey = new Set<string>();
+  const seenGene = new Set<string>();
+  const q = store.tables.variants.query().where(`file_id = ${fileId}`).select(['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'n_alt', 'info']);
+  for await (const batch of q) {
+    for (const r of batch.toArray() as Row[]) {
+      const key = r.key as string;
+      await variants.row([key, r.chrom, r.pos, r.ref, r.alt, r.vtype, r.af, r.gene, r.impact, r.clnsig, fileId]);
+      if (seenKey.has(key)) continue; // the same key twice in one file: one set of gene edges
+      seenKey.add(key);
+      const ann = annOfInfo(r.info as string);
+      if (!ann) continue;
+      for (const e of genesOf(annForAllele(parseAnn(ann), r.alt as string, r.n_alt as number))) {
+        if (!seenGene.has(e.gene)) { seenGene.add(e.gene); await genes.row([e.gene]); }
+        await inGene.row([key, e.gene, e.consequence, e.impact, e.hgvsC, e.hgvsP]);
+      }
+    }
+  }
+  await variants.end(); await genes.end(); await inGene.end();
+  const carries = new CsvOut(tmp('carries'), ['sample', 'key', 'gt', 'zygosity', 'dp', 'gq', 'file_id']);
+  const gq = store.tables.genotypes.query().where(`file_id = ${fileId} AND zygosity != 'missing'`).select(['sample', 'key', 'gt', 'zygosity', 'dp', 'gq']);
+  for await (const batch of gq) for (const r of batch.toArray() as Row[]) await carries.row([r.sample, r.key, r.gt, r.zygosity, r.dp, r.gq, fileId]);
+  await carries.end();
+
+  const opt = '(HEADER=true, IGNORE_ERRORS=true)'; // duplicate primary keys (known samples, variants, genes) are skipped
+  await g.query(`COPY Sample FROM ${cypherPath(samples.file)} ${opt}`);
+  await g.query(`COPY Variant FROM ${cypherPath(variants.file)} ${opt}`);
+  await g.query(`COPY Gene FROM ${cypherPath(genes.file)} ${opt}`);
+  // gene edges only for variants this file created (a key known from an earlier file has its edges)
+  await g.query(`COPY IN_GENE FROM (LOAD FROM ${cypherPath(inGene.file)} (HEADER=true) MATCH (v:Variant {key: key}) WHERE v.src_file = ${fileId} RETURN key, gene, consequence, impact, hgvs_c, hgvs_p)`);
+  await g.query(`COPY CARRIES FROM ${cypherPath(carries.file)} (HEADER=true)`);
+  await g.query(`CREATE (:LoadedFile {id: ${fileId}})`);
+  fs.rmSync(loadingMarker(ws), { force: true });
+  for (const f of [samples, variants, genes, inGene, carries]) fs.rmSync(f.file, { force: true });
+}
+
+function annOfInfo(info: string): string | undefined {
+  for (const part of info.split(';')) if (part.startsWith('ANN=')) return part.slice(4);
+  return undefined;
+}
+
+function removeGraph(ws: Workspace): void {
+  for (const f of fs.existsSync(ws.dir) ? fs.readdirSync(ws.dir) : []) {
+    if (f === path.basename(ws.graphPath) || f.startsWith(path.basename(ws.graphPath) + '.')) fs.rmSync(path.join(ws.dir, f), { recursive: true, force: true });
+  }
+  fs.rmSync(loadingMarker(ws), { force: true });
+}
+
+/**
+ * Bring the graph up to date with the committed files (the caller holds the writer lock):
+ * loads the files it lacks; rebuilds it from LanceDB when a load was interrupted, it holds a file
+ * that is not committed, or `rebuild` is asked.
+ */
+export async function syncGraph(store: LanceStore, opts: { rebuild?: boolean } = {}): Promise<{ loaded: number[]; rebuilt: boolean }> {
+  const ws = store.ws;
+  const committed = (await store.files()).filter((f) => f.status === 'committed').map((f) => f.file_id);
+  let rebuild = !!opts.rebuild || fs.existsSync(loadingMarker(ws));
+  let g: GraphDb | undefined;
+  if (!rebuild && fs.existsSync(ws.graphPath)) {
+    g = GraphDb.open(ws.graphPath);
+    await initSchema(g);
+    const loaded = new Set((await g.query('MATCH (f:LoadedFile) RETURN f.id AS id')).map((r) => Number(r.id)));
+    if ([...loaded].some((id) => !committed.includes(id))) {
+      rebuild = true;
+      await g.close();
+      g = undefined;
+    } else {
+      const todo = committed.filter((id) => !loaded.has(id));
+      try {
+        for (const id of todo) await loadFile(g, store, id);
+      } finally {
+        await g.close();
+      }
+      return { loaded: todo, rebuilt: false };
+    }
+  }
+  removeGraph(ws);
+  g = GraphDb.open(ws.graphPath);
+  try {
+    await initSchema(g);
+    for (const id of committed) await loadFile(g, store, id);
+  } finally {
+    await g.close();
+  }
+  return { loaded: committed, rebuilt: true };
+}
+
+async function initSchema(g: GraphDb): Promise<void> {
+  for (const s of SCHEMA) await g.query(s);
+}
+
+export interface GraphCounts { samples: number; variants: number; genes: number; carries: number; inGene: number; files: number }
+
+export async function graphCounts(g: GraphDb): Promise<GraphCounts> {
+  const one = async (q: string): Promise<number> => Number((await g.query(q))[0]?.n ?? 0);
+  return {
+    samples: await one('MATCH (s:Sample) RETURN count(*) AS n'),
+    variants: await one('MATCH (v:Variant) RETURN count(*) AS n'),
+    genes: await one('MATCH (x:Gene) RETURN count(*) AS n'),
+    carries: await one('MATCH ()-[c:CARRIES]->() RETURN count(*) AS n'),
+    inGene: await one('MATCH ()-[e:IN_GENE]->() RETURN count(*) AS n'),
+    files: await one('MATCH (f:LoadedFile) RETURN count(*) AS n'),
+  };
+}
+
+/** Open the graph of a workspace for reading; a missing graph is a clear error. */
+export function openGraphReadOnly(ws: Workspace): GraphDb {
+  if (!fs.existsSync(ws.graphPath)) throw new VcfError('STORE_NO_GRAPH', `no graph in ${ws.dir} (ingest a file, or run \`vcf-agent db rebuild-graph\`)`, { file: ws.dir });
+  try {
+    return GraphDb.open(ws.graphPath, { readOnly: true });
+  } catch (e) {
+    throw new VcfError('STORE_GRAPH_BUSY', `cannot open the graph in ${ws.dir} for reading: ${(e as Error).message.split('\n')[0]}`, { file: ws.dir });
+  }
+}
+
+// ---- read-only Cypher -------------------------------------------------------------------------
+
+/** clause keywords a read query may use */
+const READ_WORDS = new Set(['MATCH', 'OPTIONAL', 'WHERE', 'WITH', 'RETURN', 'UNWIND', 'ORDER', 'BY', 'SKIP', 'LIMIT', 'DISTINCT', 'AS', 'AND', 'OR', 'NOT', 'XOR', 'IN', 'IS', 'NULL', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'ASC', 'DESC', 'ASCENDING', 'DESCENDING', 'UNION', 'ALL', 'EXISTS', 'CONTAINS', 'STARTS', 'ENDS', 'TRUE', 'FALSE', 'COUNT', 'SHORTEST', 'ALL_SHORTEST']);
+/** every clause keyword of the engine's Cypher that is not a read (anything here is rejected) */
+const WRITE_WORDS = new Set(['CREATE', 'MERGE', 'SET', 'DELETE', 'DETACH', 'REMOVE', 'COPY', 'LOAD', 'CALL', 'DROP', 'ALTER', 'INSTALL', 'UNINSTALL', 'ATTACH', 'DETACH', 'USE', 'EXPORT', 'IMPORT', 'BEGIN', 'COMMIT', 'ROLLBACK', 'CHECKPOINT', 'FOREACH', 'TRANSACTION', 'PROFILE', 'EXPLAIN', 'UPDATE', 'INSERT', 'PROJECT', 'GRAPH']);
+/** read-only procedures `CALL name(...)` may name */
+const READ_PROCEDURES = new Set(['show_tables', 'table_info', 'show_connection', 'db_version', 'current_setting', 'show_functions']);
+
+/**
+ * Throws unless `q` is one read-only statement: clauses from an allow-list (MATCH, OPTIONAL MATCH,
+ * WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION) and `CALL` only of read-only procedures.
+ * Strings, comments, backquoted names and property names (after '.') are not clause keywords.
+ */
+export function checkReadOnlyCypher(q: string): void {
+  const bad = (msg: string, at: number): never => {
+    throw new VcfError('GRAPH_QUERY_NOT_READ_ONLY', msg, { file: 'cypher', line: 1 + (q.slice(0, at).match(/\n/g)?.length ?? 0), column: at - q.lastIndexOf('\n', at - 1) });
+  };
+  const words: Array<{ w: string; at: number; prevDot: boolean; next: string }> = [];
+  let i = 0;
+  const n = q.length;
+  let sawStatementEnd = -1;
+  while (i < n) {
+    const c = q[i];
+    if (c === "'" || c === '"') {
+      const quote = c;
+      i++;
+      while (i < n && q[i] !== quote) i += q[i] === '\\' ? 2 : 1;
+      if (i >= n) bad('unterminated string', i);
+      i++;
+      continue;
+    }
+    if (c === '`') { const e = q.indexOf('`', i + 1); if (e < 0) bad('unterminated `name`', i); i = e + 1; continue; }
+    if (c === '/' && q[i + 1] === '/') { const e = q.indexOf('\n', i); i = e < 0 ? n : e; continue; }
+    if (c === '/' && q[i + 1] === '*') { const e = q.indexOf('*/', i + 2); if (e < 0) bad('unterminated comment', i); i = e + 2; continue; }
+    if (c === ';') { sawStatementEnd = i; i++; continue; }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_]/.test(q[j])) j++;
+      let k = i - 1;
+      while (k >= 0 && /\s/.test(q[k])) k--;
+      let m = j;
+      while (m < n && /\s/.test(q[m])) m++;
+      if (sawStatementEnd >= 0) bad('only one statement is allowed', sawStatementEnd);
+      words.push({ w: q.slice(i, j), at: i, prevDot: q[k] === '.' || q[k] === ':' || q[k] === '$', next: q[m] ?? '' });
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  const first = words.find((x) => !x.prevDot);
+  if (!first || !['MATCH', 'OPTIONAL', 'WITH', 'UNWIND', 'RETURN', 'CALL'].includes(first.w.toUpperCase())) {
+    bad('a graph query must start with MATCH, OPTIONAL MATCH, WITH, UNWIND, RETURN or CALL of a read-only procedure', first?.at ?? 0);
+  }
+  for (let k = 0; k < words.length; k++) {
+    const { w, at, prevDot } = words[k];
+    if (prevDot) continue; // property name, label, parameter
+    const u = w.toUpperCase();
+    if (u === 'CALL') {
+      const proc = words[k + 1];
+      if (!proc || !READ_PROCEDURES.has(proc.w.toLowerCase())) bad(`CALL ${proc?.w ?? ''} is not allowed: only read-only procedures (${[...READ_PROCEDURES].join(', ')})`, at);
+      k++;
+      continue;
+    }
+    if (WRITE_WORDS.has(u)) bad(`${u} is not allowed: graph queries are read-only (MATCH ... RETURN)`, at);
+    void READ_WORDS;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * LanceDB tables of the store (the source of truth) and how rows become visible.
+ *
+ *   files      the catalog: one row per ingested file (file_id, path, content sha256, header text,
+ *              counts, status 'pending' | 'committed', normalisation used)
+ *   samples    file_id, sample, idx (column index in that file)
+ *   variants   one row per ALT allele after splitting; `vid` = file_id * 2^32 + ordinal in the file;
+ *              `key` = CHROM:POS:REF:ALT after trimming (see ingest.ts); chrom/pos/ref/alt as the split
+ *              record (bcftools norm -m -any), allele_idx = the ALT's index in the original record,
+ *              typed common INFO (ac an af dp mq qd fs), the most severe SnpEff ANN annotation of this
+ *              allele (gene, consequence, impact, hgvs_c, hgvs_p), all its genes, CLNSIG, and the
+ *              original record's INFO text unchanged
+ *   genotypes  sparse: one row per (variant row, sample) whose call holds that ALT or is missing
+ *              (hom-ref and calls of other ALTs are implied reference, as bcftools norm -m -any writes
+ *              them); gt is the split GT, data/format the sample's original column and FORMAT keys
+ *
+ * Crash safety (ingest-id visibility): a file is the unit of ingest. Its catalog row is written
+ * first with status 'pending', then its rows (tagged with its file_id), then the row is updated to
+ * 'committed' (one atomic LanceDB version). file_ids only grow and one writer holds the lock, so
+ * readers see exactly the committed files with the filter `file_id <= M AND file_id NOT IN (P…)`
+ * (M the largest committed id, P pending ids below M: a crashed ingest not yet cleaned up).
+ * The next writer deletes rows of pending files, then their catalog rows.
+ */
+import * as lancedb from '@lancedb/lancedb';
+import { Field, Float64, Int32, Int64, List, Schema, Table, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import type { Workspace } from './workspace.js';
+
+type ColDefs = Array<[string, DataType, boolean]>;
+
+const utf8 = (): Utf8 => new Utf8();
+const i32 = (): Int32 => new Int32();
+const f64 = (): Float64 => new Float64();
+const i64 = (): Int64 => new Int64();
+
+export const FILES_COLS: ColDefs = [
+  ['file_id', i32(), false], ['path', utf8(), false], ['sha256', utf8(), false], ['size', i64(), false],
+  ['status', utf8(), false], ['header', utf8(), false], ['samples_n', i32(), false],
+  ['n_records', i64(), false], ['n_variants', i64(), false], ['n_genotypes', i64(), false], ['n_skipped_alleles', i64(), false],
+  ['norm', utf8(), false], ['started', utf8(), false], ['committed', utf8(), true]
+];
+export const SAMPLES_COLS: ColDefs = [['file_id', i32(), false], ['sample', utf8(), false], ['idx', i32(), false]];
+export const VARIANTS_COLS: ColDefs = [
+  ['vid', i64(), false], ['file_id', i32(), false], ['line', i32(), false], ['key', utf8(), false],
+  ['chrom', utf8(), false], ['pos', i32(), false], ['end', i32(), false], ['id', utf8(), true],
+  ['ref', utf8(), false], ['alt', utf8(), false], ['allele_idx', i32(), false], ['n_alt', i32(), false], ['vtype', utf8(), false],
+  ['qual', f64(), true], ['filter', utf8(), true],
+  ['ac', i32(), true], ['an', i32(), true], ['af', f64(), true], ['dp', i32(), true], ['mq', f64(), true], ['qd', f64(), true], ['fs', f64(), true],
+  ['gene', utf8(), true], ['consequence', utf8(), true], ['impact', utf8(), true], ['hgvs_c', utf8(), true], ['hgvs_p', utf8(), true],
+  ['genes', new List(new Field('item', utf8(), true)), false], ['clnsig', utf8(), true],
+  ['info', utf8(), false],
+];
+export const GENOTYPES_COLS: ColDefs = [
+  ['vid', i64(), false], ['file_id', i32(), false], ['key', utf8(), false], ['chrom', utf8(), false], ['pos', i32(), false],
+  ['sample', utf8(), false], ['gt', utf8(), false], ['zygosity', utf8(), false], ['dp', i32(), true], ['gq', i32(), true],
+  ['format', utf8(), false], ['data', utf8(), false],
+];
+
+export const TABLES = { files: FILES_COLS, samples: SAMPLES_COLS, variants: VARIANTS_COLS, genotypes: GENOTYPES_COLS } as const;
+export type TableName = keyof typeof TABLES;
+
+/** scalar indexes created after each ingest (btree for ranges/equality, bitmap for few values) */
+const INDEXES: Record<TableName, Array<[string, 'btree' | 'bitmap' | 'labelList']>> = {
+  files: [],
+  samples: [],
+  variants: [['vid', 'btree'], ['key', 'btree'], ['chrom', 'bitmap'], ['pos', 'btree'], ['file_id', 'bitmap'], ['gene', 'bitmap'], ['impact', 'bitmap'], ['af', 'btree'], ['genes', 'labelList']],
+  genotypes: [['vid', 'btree'], ['key', 'btree'], ['sample', 'bitmap'], ['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree']],
+};
+
+export function schemaOf(cols: ColDefs): Schema {
+  return new Schema(cols.map(([n, t, nullable]) => new Field(n, t, nullable)));
+}
+
+/** Columnar row buffer for one table: push values per column, then toArrow(). */
+export class ColumnBuffer {
+  readonly cols: ColDefs;
+  readonly data: unknown[][];
+  length = 0;
+  constructor(cols: ColDefs) {
+    this.cols = cols;
+    this.data = cols.map(() => []);
+  }
+  /** append one row; values in column order */
+  push(...values: unknown[]): void {
+    for (let i = 0; i < this.data.length; i++) this.data[i].push(values[i] ?? null);
+    this.length++;
+  }
+  toArrow(): Table {
+    const vecs: Record<string, Vector> = {};
+    this.cols.forEach(([name, type], i) => {
+      let arr = this.data[i];
+      if (type instanceof Int64) arr = arr.map((v) => (v === null ? null : BigInt(v as number | bigint)));
+      vecs[name] = vectorFromArray(arr as never[], type) as unknown as Vector;
+    });
+    return new Table(vecs);
+  }
+  clear(): void {
+    for (const a of this.data) a.length = 0;
+    this.length = 0;
+  }
+}
+
+export interface FileRow {
+  file_id: number; path: string; sha256: string; size: number; status: string; header: string; samples_n: number;
+  n_records: number; n_variants: number; n_genotypes: number; n_skipped_alleles: number; norm: string;
+  started: string; committed: string | null;
+}
+
+/** SQL string literal */
+export function sqlStr(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export class LanceStore {
+  readonly ws: Workspace;
+  readonly db: lancedb.Connection;
+  readonly tables: Record<TableName, lancedb.Table>;
+  private constructor(ws: Workspace, db: lancedb.Connection, tables: Record<TableName, lancedb.Table>) {
+    this.ws = ws;
+    this.db = db;
+    this.tables = tables;
+  }
+
+  /** Open the tables, creating missing ones (only writers create). */
+  static async open(ws: Workspace, create: boolean): Promise<LanceStore> {
+    const db = await lancedb.connect(ws.lanceDir);
+    const names = new Set(await db.tableNames());
+    const tables = {} as Record<TableName, lancedb.Table>;
+    for (const [name, cols] of Object.entries(TABLES) as Array<[TableName, ColDefs]>) {
+      if (names.has(name)) tables[name] = await db.openTable(name);
+      else if (create) tables[name] = await db.createEmptyTable(name, schemaOf(cols));
+      else throw new Error(`the store in ${ws.dir} has no ${name} table`);
+    }
+    return new LanceStore(ws, db, tables);
+  }
+
+  close(): void {
+    for (const t of Object.values(this.tables)) t.close();
+    this.db.close();
+  }
+
+  async files(): Promise<FileRow[]> {
+    const rows = await this.tables.files.query().toArray();
+    return rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const [n] of FILES_COLS) o[n] = typeof r[n] === 'bigint' ? Number(r[n]) : r[n];
+      return o as unknown as FileRow;
+    }).sort((a, b) => a.file_id - b.file_id);
+  }
+
+  /** the filter that shows committed rows only (see the header comment) */
+  async visibleFilter(): Promise<string> {
+    return visibleFilterOf(await this.files());
+  }
+
+  /** (Re)build the scalar indexes of a table; data added later is still found (scanned) until the next build. */
+  async buildIndexes(name: TableName): Promise<void> {
+    const t = this.tables[name];
+    if ((await t.countRows()) === 0) return;
+    for (const [col, kind] of INDEXES[name]) {
+      const config = kind === 'btree' ? lancedb.Index.btree() : kind === 'bitmap' ? lancedb.Index.bitmap() : lancedb.Index.labelList();
+      await t.createIndex(col, { config, replace: true });
+    }
+  }
+}
+
+export function visibleFilterOf(files: FileRow[]): string {
+  const committed = files.filter((f) => f.status === 'committed').map((f) => f.file_id);
+  if (!committed.length) return 'file_id < 0';
+  const max = Math.max(...committed);
+  const hidden = files.filter((f) => f.status !== 'committed' && f.file_id < max).map((f) => f.file_id);
+  return hidden.length ? `file_id <= ${max} AND file_id NOT IN (${hidden.join(',')})` : `file_id <= ${max}`;
+}
