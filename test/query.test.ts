@@ -235,6 +235,10 @@ test('-H headers, -N, -F, -S, --force-samples, stdin and -o', async () => {
     assert.match(r.stderr, /XX/);
     r = await runCli(['query', '-f', '%POS\\n', '-'], { input: fs.readFileSync(VALUES) });
     assert.equal(r.stdout, '100\n200\n300\n400\n500\n600\n');
+    fs.writeFileSync(path.join(tmp, 'list.txt'), `${VALUES}\n${VALUES}\n`);
+    r = await runCli(['query', '-H', '-v', path.join(tmp, 'list.txt'), '-f', '%POS\\n']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '#[1]POS\n' + '100\n200\n300\n400\n500\n600\n'.repeat(2), '-v: every file, one header');
     const out = path.join(tmp, 'out.txt');
     r = await runCli(['query', '-f', '%POS\\n', '-o', out, VALUES]);
     assert.equal(r.code, 0);

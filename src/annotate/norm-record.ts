@@ -46,6 +46,8 @@ export class NormRec {
   private _fmt?: string[];
   private _smp?: Array<Array<string | undefined>>;
   readonly nSamples: number;
+  /** built by splitting (bcftools then skips its non-ACGTN ALT check in realign) */
+  fromSplit = false;
 
   constructor(init: { chrom: string; pos: number; id: string; ref: string; alts: string[]; qual: string; filter: string; infoText: string; tail?: string; raw: string | null; lineNo: number; file?: string; nSamples: number }) {
     this.chrom = init.chrom;

@@ -75,6 +75,7 @@ export function splitRecord(ctx: NormContext, line: NormRec): NormRec[] {
   const nAlt = line.alts.length;
   for (let i = 0; i < nAlt; i++) {
     const dst = NormRec.blank(line);
+    dst.fromSplit = true;
     dst.setAlleles([line.ref, line.alts[i]]);
     const info: InfoEntry[] = [];
     for (const e of line.info) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { query } from '../expr/query.js';
 import { usageError } from '../vcf/errors.js';
 import { action, parseIntOpt, warn } from './run.js';
 
@@ -26,12 +25,15 @@ export function register(program: Command): void {
     .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
     .option('-T, --targets-file <file>', 'similar to -R but streams rather than index-jumps (^ to exclude)')
     .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('-v, --vcf-list <file>', 'process the VCFs listed in FILE (one per line, same samples) instead of one file')
     .option('-o, --output <file>', 'output file (default stdout)')
+    .option('--threads <n>', 'worker threads decompressing BGZF input (default 0: none)', parseIntOpt('--threads'))
     .option('--verbosity <n>', 'accepted for bcftools compatibility')
     .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
     .helpOption('--help', 'display help for command')
     .action(action(async (file: string | undefined, o: Record<string, unknown>) => {
       let input = file;
+      if (input === undefined && o.vcfList !== undefined) input = '';
       if (input === undefined) {
         if (process.stdin.isTTY) throw usageError('missing the input file (give a VCF file or - for stdin)');
         input = '-';
@@ -40,6 +42,8 @@ export function register(program: Command): void {
       if (o.annots !== undefined) {
         format = '%CHROM\t%POS\t%MASK\t%REF\t%ALT\t%' + String(o.annots).split(',').join('\t%') + '\n';
       }
+      // loaded on use: the format compiler and the expression engine are not needed by other commands
+      const { query } = await import('../expr/query.js');
       const res = await query({
         input,
         format,
@@ -54,6 +58,8 @@ export function register(program: Command): void {
         printFiltered: o.printFiltered as string | undefined,
         noAutoNewline: !!o.disableAutomaticNewline,
         output: o.output as string | undefined,
+        vcfList: o.vcfList as string | undefined,
+        threads: o.threads as number | undefined,
         regions: o.regions as string | undefined,
         regionsFile: o.regionsFile as string | undefined,
         regionsOverlap: o.regionsOverlap as string | undefined,

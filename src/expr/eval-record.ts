@@ -85,6 +85,38 @@ export class RecordAccess {
     if (maxK < 0) return;
     const n = this.nsmpl;
     const buf = this.buf;
+    if (!this.smap && this.ncol < 0) {
+      // sample columns in file order: one walk along the line, no separate column pass
+      const end = this.rec.end;
+      let p = this.rec.samplesStart;
+      for (let i = 0; i < n; i++) {
+        let q = p;
+        let f = 0;
+        if (q >= 0) {
+          for (; f <= maxK; f++) {
+            let t = q;
+            while (t < end) {
+              const c = buf[t];
+              if (c === COLON || c === 9) break;
+              t++;
+            }
+            const slot = bySlot[f];
+            if (slot) { slot.r.starts[i] = q; slot.r.ends[i] = t; }
+            if (t >= end || buf[t] === 9) { q = t; f++; break; }
+            q = t + 1;
+          }
+        }
+        for (; f <= maxK; f++) {
+          const slot = bySlot[f];
+          if (slot) { slot.r.starts[i] = -1; slot.r.ends[i] = -1; }
+        }
+        if (p < 0) continue;
+        let t = q < end ? buf.indexOf(9, q) : -1;
+        if (t >= end) t = -1;
+        p = t < 0 ? -1 : t + 1;
+      }
+      return;
+    }
     const ncol = this.columns();
     const cs = this.colStart, ce = this.colEnd;
     const smap = this.smap;

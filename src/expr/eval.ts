@@ -685,6 +685,14 @@ export function cmpNumbers(a: Tok, b: Tok, r: Tok): void {
   const u = r.usmpl!;
   const ps = r.passSamples!;
   const ns = r.nsamples;
+  if (a.nsamples && !b.nsamples && a.nvalues && b.nvalues === 1 && a.nval1 === 1 && a.idx !== -3) {
+    cmpSamplesScalar(a, b.values[0], r, false);
+    return;
+  }
+  if (b.nsamples && !a.nsamples && b.nvalues && a.nvalues === 1 && b.nval1 === 1 && a.idx !== -3) {
+    cmpSamplesScalar(b, a.values[0], r, true);
+    return;
+  }
   if (!a.nvalues && !b.nvalues) {
     if (ml2) for (let i = 0; i < ns; i++) if (u[i]) { ps[i] = 1; r.passSite = true; }
     return;
@@ -758,6 +766,55 @@ export function cmpNumbers(a: Tok, b: Tok, r: Tok): void {
         else if (cmpVal(op, x, y)) { ps[i] = 1; r.passSite = true; break outer; }
       }
     }
+  }
+}
+
+/**
+ * One value per sample compared with one site value (the common `FMT/DP>20`): the same answers as
+ * the general loops, with the operator and the float32 rounding of the constant hoisted.
+ */
+function cmpSamplesScalar(t: Tok, y: number, r: Tok, swapped: boolean): void {
+  const u = r.usmpl!;
+  const ps = r.passSamples!;
+  const ns = t.nsamples;
+  const v = t.values;
+  const type = r.type;
+  const ymiss = isMissOrEnd(y);
+  // with a missing site value only the missing logic decides
+  if (ymiss) {
+    for (let i = 0; i < ns; i++) {
+      if (!u[i]) continue;
+      const xm = isMissOrEnd(v[i]);
+      if (xm && !(type === T.EQ || type === T.NE)) continue;
+      const pass = xm ? type === T.EQ : type === T.NE;
+      if (pass) { ps[i] = 1; r.passSite = true; }
+    }
+    return;
+  }
+  const big = y > 16777216;
+  const fy = Math.fround(y);
+  // x op y, or y op x when the per-sample value is on the right
+  let op = type;
+  if (swapped) op = op === T.LT ? T.BT : op === T.BT ? T.LT : op === T.LE ? T.BE : op === T.BE ? T.LE : op;
+  for (let i = 0; i < ns; i++) {
+    if (!u[i]) continue;
+    const x = v[i];
+    if (isMissOrEnd(x)) {
+      if (type === T.NE) { ps[i] = 1; r.passSite = true; }
+      continue;
+    }
+    let a = x, b = y;
+    if (!big && !(x > 16777216)) { a = Math.fround(x); b = fy; }
+    let pass: boolean;
+    switch (op) {
+      case T.EQ: pass = a === b; break;
+      case T.NE: pass = a !== b; break;
+      case T.LT: pass = a < b; break;
+      case T.LE: pass = a <= b; break;
+      case T.BT: pass = a > b; break;
+      default: pass = a >= b; break;
+    }
+    if (pass) { ps[i] = 1; r.passSite = true; }
   }
 }
 

@@ -8,6 +8,8 @@
  * sample-level filtering), and -e inverts the per-sample result when the site matches.
  */
 import { VcfReader } from '../vcf/reader.js';
+import type { OpenedBcf } from '../vcf/bcf/reader.js';
+import { compileBcfQuery } from '../vcf/bcf/query.js';
 import { VcfRecord } from '../vcf/record.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import * as fs from 'node:fs';
@@ -22,6 +24,10 @@ import { compileSiteFilter, formatHooks, type SiteFilter } from './query-filter.
 
 export interface QueryOptions {
   input: string;
+  /** -v: a file listing VCFs to query one after the other (same samples); replaces `input` */
+  vcfList?: string;
+  /** worker threads inflating BGZF input (0: the calling thread) */
+  threads?: number;
   /** -f */
   format?: string;
   /** -i */
@@ -77,24 +83,56 @@ export async function query(opts: QueryOptions, output?: QueryOutput): Promise<Q
   }
   if (opts.targets !== undefined && opts.targetsFile !== undefined) throw usageError('give either -t or -T, not both');
   if (!opts.listSamples && opts.format === undefined) throw usageError('missing the --format (-f) option');
-  const useRegions = opts.regions !== undefined || opts.regionsFile !== undefined;
-  let source: Source;
-  if (useRegions && !opts.listSamples) {
-    const rq = await openRegionQuery(opts.input, {
-      regions: opts.regions, regionsFile: opts.regionsFile, overlap: parseOverlapMode(opts.regionsOverlap, '--regions-overlap'),
-    });
-    source = regionSource(rq);
-  } else {
-    source = streamSource(await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes }));
-  }
+  const inputs = opts.vcfList !== undefined ? readVcfList(opts.vcfList) : [opts.input];
   const out = output ?? sinkOutput(opts.output);
+  const total: QueryResult = { records: 0, printed: 0, warnings: [] };
+  let firstSamples: string[] | null = null;
   try {
-    if (opts.listSamples) return await listSamples(source.header, opts, out);
-    return await run(source, opts, out);
+    for (let i = 0; i < inputs.length; i++) {
+      const source = await openSource(inputs[i], opts);
+      try {
+        if (opts.listSamples) return await listSamples(source.header, opts, out);
+        // -v: every file must have the first file's samples; the -H header is printed once
+        const smp = source.header.samples;
+        if (firstSamples === null) firstSamples = smp;
+        else if (smp.length !== firstSamples.length || smp.some((n, k) => n !== firstSamples![k])) {
+          throw new VcfError('QUERY_SAMPLES_DIFFER', `different samples in ${inputs[i - 1]} and ${inputs[i]}`, { file: inputs[i] }, 'input');
+        }
+        const r = await run(source, { ...opts, printHeader: i === 0 ? opts.printHeader : 0 }, out);
+        total.records += r.records;
+        total.printed += r.printed;
+        total.warnings.push(...r.warnings);
+      } finally {
+        await source.close();
+      }
+    }
+    return total;
   } finally {
-    await source.close();
     await out.close();
   }
+}
+
+async function openSource(input: string, opts: QueryOptions): Promise<Source> {
+  if ((opts.regions !== undefined || opts.regionsFile !== undefined) && !opts.listSamples) {
+    const rq = await openRegionQuery(input, {
+      regions: opts.regions, regionsFile: opts.regionsFile, overlap: parseOverlapMode(opts.regionsOverlap, '--regions-overlap'),
+    });
+    return regionSource(rq);
+  }
+  return streamSource(await VcfReader.open(input, { maxLineBytes: opts.maxLineBytes, threads: opts.threads, reuseBuffers: true }));
+}
+
+/** -v FILE: one VCF path per line (blank lines and # comments skipped) */
+function readVcfList(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new VcfError('QUERY_VCF_LIST', `cannot read the file list: ${(e as Error).message}`, { file }, 'usage');
+  }
+  const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (!names.length) throw new VcfError('QUERY_VCF_LIST', 'the file list names no files', { file }, 'usage');
+  return names;
 }
 
 /** The lines to query: streamed from the file, or the records of -r/-R regions. */
@@ -102,6 +140,8 @@ interface Source {
   header: VcfHeader;
   file: string;
   notices: string[];
+  /** BCF input read as a stream: its raw records (see the native path in run()) */
+  bcf?: OpenedBcf;
   /** calls `line` for every data line; a record object is passed when the source has one */
   each(line: (buf: Buffer, s: number, e: number, lineNo: number, rec: VcfRecord | null) => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -112,6 +152,7 @@ function streamSource(reader: VcfReader): Source {
     header: reader.header,
     file: reader.file,
     notices: [],
+    bcf: reader.bcf,
     async each(line) {
       for await (const b of reader.rawBatches()) {
         const buf = b.buf;
@@ -252,6 +293,15 @@ async function run(src: Source, opts: QueryOptions, out: QueryOutput): Promise<Q
   if (opts.printHeader) {
     o.text(fmt.header());
   }
+  // BCF input, a plain format, nothing to filter: printed straight from the binary records
+  const native = src.bcf && !filter && !targets
+    ? compileBcfQuery(opts.format!, header, src.bcf.dict, { samples: sel.indexes, forceNewline: !opts.noAutoNewline })
+    : null;
+  if (native) {
+    if (o.n) await out.write(o.detach());
+    const r = await native.run(src.bcf!, out);
+    return { records: r.records, printed: r.printed, warnings };
+  }
   const L = new QLine();
   let records = 0;
   let printed = 0;
@@ -333,13 +383,62 @@ interface RecordFor {
   use(L: QLine, rec: VcfRecord): void;
 }
 
+/** VcfRecord's own fields, in declaration order (checked at run time before records are built directly). */
+const RECORD_FIELDS = ['buf', 'start', 'end', 'lineNo', 'header', 'file', 'cs', 'ce', 'nFixed', '_sampleStarts', '_sampleEnds', '_info', '_alt', '_fmt'];
+let directRecords: boolean | undefined;
+
+/**
+ * Build the record for a line whose columns QLine has already located, without VcfRecord's
+ * constructor scanning them again. Used only when VcfRecord still has exactly the fields above
+ * (probed once); otherwise the constructor is called.
+ */
+function directRecordsOk(header: VcfHeader): boolean {
+  if (directRecords === undefined) {
+    const line = Buffer.from('1\t1\t.\tA\tC\t.\t.\t.');
+    const keys = Object.keys(new VcfRecord(line, 0, line.length, 1, header, 'probe'));
+    directRecords = keys.length === RECORD_FIELDS.length && keys.every((k, i) => k === RECORD_FIELDS[i]);
+  }
+  return directRecords;
+}
+
+/**
+ * Column offsets shared by successive records: a record is only read while its line is the current
+ * one (the filter engine and formatter never keep one past the next line).
+ */
+const sharedCs = new Int32Array(10);
+const sharedCe = new Int32Array(10);
+
+function recordOf(L: QLine, header: VcfHeader, file: string): VcfRecord {
+  const r = Object.create(QueryRecord.prototype) as Record<string, unknown>;
+  r.buf = L.buf;
+  r.start = L.s;
+  r.end = L.e;
+  r.lineNo = L.lineNo;
+  r.header = header;
+  r.file = file;
+  const n = L.nCols;
+  const cs = sharedCs, ce = sharedCe;
+  for (let k = 0; k < n; k++) { cs[k] = L.cs[k]; ce[k] = L.ce[k]; }
+  if (n === 10) ce[9] = -1;
+  r.cs = cs;
+  r.ce = ce;
+  r.nFixed = n;
+  r._sampleStarts = undefined;
+  r._sampleEnds = undefined;
+  r._info = undefined;
+  r._alt = undefined;
+  r._fmt = undefined;
+  return r as unknown as VcfRecord;
+}
+
 function recordAdapter(header: VcfHeader, file: string): RecordFor {
   let serial = -1;
   let rec: VcfRecord | null = null;
+  const direct = directRecordsOk(header);
   const f = ((L: QLine) => {
     if (serial !== L.serial || !rec) {
       serial = L.serial;
-      rec = new QueryRecord(L.buf, L.s, L.e, L.lineNo, header, file);
+      rec = direct ? recordOf(L, header, file) : new QueryRecord(L.buf, L.s, L.e, L.lineNo, header, file);
     }
     return rec;
   }) as RecordFor;

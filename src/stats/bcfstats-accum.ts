@@ -12,7 +12,7 @@ import type { VcfHeader } from '../vcf/header.js';
 import { cInt, f32, kroundup32 } from './bcfstats-num.js';
 import {
   COLON, GT_HAPL_A, GT_HAPL_R, GT_HET_AA, GT_HET_RA, GT_HOM_AA, GT_HOM_RR, GT_UNKN, Site, TAB,
-  VT_INDEL, VT_MNP, VT_OTHER, VT_REF, VT_SNP, acgt2int, gtBadAllele, gtCount, gtOut, gtType, intList, parseIntField,
+  VT_INDEL, VT_MNP, VT_OTHER, VT_REF, VT_SNP, acgt2int, gtBadAllele, gtCount, gtOut, gtType, IntList, intList, parseIntField,
 } from './bcfstats-site.js';
 
 export const M_INDEL = 60;
@@ -161,12 +161,21 @@ export interface CollectorOptions {
   afTag: Buffer | null;
 }
 
-/** Per-sample FORMAT field locations of one line (filled lazily). */
+/**
+ * Per-sample FORMAT data of one line, in one pass over the sample columns: the GT class and
+ * alleles (bcf_gt_type), the first DP value, and where GT and AD are (AD only when the line needs
+ * it). Indexed by sample column.
+ */
 class SampleFields {
   n = 0;
   gtS = new Int32Array(0); gtE = new Int32Array(0);
-  dpS = new Int32Array(0); dpE = new Int32Array(0);
+  /** GT class (GT_*; -2: not a genotype) and the alleles bcf_gt_type reports */
+  gc = new Int8Array(0); ga = new Int32Array(0); gb = new Int32Array(0);
+  /** first DP value, NaN when missing */
+  dpv = new Float64Array(0);
   adS = new Int32Array(0); adE = new Int32Array(0);
+  /** the largest allele index among the genotypes */
+  maxAllele = 0;
   gi = -1; di = -1; ai = -1;
   /** FORMAT text of the last line whose key indexes are cached */
   private fmt = Buffer.alloc(256);
@@ -176,7 +185,8 @@ class SampleFields {
     if (this.gtS.length >= n) return;
     const m = Math.max(n, 4);
     this.gtS = new Int32Array(m); this.gtE = new Int32Array(m);
-    this.dpS = new Int32Array(m); this.dpE = new Int32Array(m);
+    this.gc = new Int8Array(m); this.ga = new Int32Array(m); this.gb = new Int32Array(m);
+    this.dpv = new Float64Array(m);
     this.adS = new Int32Array(m); this.adE = new Int32Array(m);
   }
 
@@ -208,40 +218,173 @@ class SampleFields {
     }
   }
 
-  /** locate GT/DP/AD of the first n sample columns */
-  scan(site: Site, n: number): void {
+  /** parse the first n sample columns */
+  scan(site: Site, n: number, wantAd: boolean): void {
     this.ensure(n);
     this.n = n;
     const b = site.buf;
     const e = site.e;
-    const gi = this.gi, di = this.di, ai = this.ai;
+    const gi = this.gi, di = this.di, ai = wantAd ? this.ai : -1;
     const maxIdx = Math.max(gi, di, ai);
-    const { gtS, gtE, dpS, dpE, adS, adE } = this;
+    const { gtS, gtE, gc, ga, gb, dpv, adS, adE } = this;
+    let maxAl = 0;
     let p = site.nCols >= 10 ? site.cs[9] : e + 1;
+    if (gi === 0 && di === 1 && maxIdx === 1) return this.scanGtDp(b, p, e, n);
     for (let k = 0; k < n; k++) {
-      gtS[k] = -1; dpS[k] = -1; adS[k] = -1;
+      gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN; adS[k] = -1;
       if (p > e) continue; // fewer sample columns than samples: all missing
       let f = 0;
-      let fs = p;
       for (;;) {
-        const c = p < e ? b[p] : TAB;
-        if (c === COLON || c === TAB) {
-          if (f === gi) { gtS[k] = fs; gtE[k] = p; }
-          else if (f === di) { dpS[k] = fs; dpE[k] = p; }
-          else if (f === ai) { adS[k] = fs; adE[k] = p; }
-          if (c === TAB) { p++; break; }
-          f++;
-          fs = p + 1;
-          if (f > maxIdx) {
-            let t = b.indexOf(TAB, p);
-            if (t < 0 || t > e) t = e;
-            p = t + 1;
-            break;
-          }
+        const fs = p;
+        let c = 0;
+        while (p < e) {
+          c = b[p];
+          if (c === COLON || c === TAB) break;
+          p++;
         }
+        if (f === gi) {
+          gtS[k] = fs; gtE[k] = p;
+          const len = p - fs;
+          const c0 = b[fs];
+          if (len === 3 && (b[fs + 1] === 47 || b[fs + 1] === 124) && c0 >= 48 && c0 <= 57 && b[fs + 2] >= 48 && b[fs + 2] <= 57) {
+            // the common diploid case, e.g. 0/1 or 1|1
+            const x = c0 - 48, y = b[fs + 2] - 48;
+            if (x === y) {
+              gc[k] = x === 0 ? GT_HOM_RR : GT_HOM_AA;
+              ga[k] = x;
+            } else if (x === 0 || y === 0) {
+              gc[k] = GT_HET_RA;
+              ga[k] = x + y;
+            } else {
+              gc[k] = GT_HET_AA;
+              ga[k] = x < y ? x : y;
+              gb[k] = x < y ? y : x;
+            }
+          } else if (c0 === 46 || len === 0) {
+            gc[k] = GT_UNKN;
+          } else {
+            const g = gtType(b, fs, p);
+            gc[k] = g < 0 ? -2 : g;
+            ga[k] = gtOut.ial;
+            gb[k] = gtOut.jal;
+          }
+          if (ga[k] > maxAl) maxAl = ga[k];
+          if (gb[k] > maxAl) maxAl = gb[k];
+        } else if (f === di) {
+          let v = 0;
+          let q = fs;
+          while (q < p) {
+            const d = b[q] - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            q++;
+          }
+          if (q === p && q > fs && q - fs < 10) dpv[k] = v;
+          else if (!(p - fs === 1 && b[fs] === 46)) {
+            let ce = fs;
+            while (ce < p && b[ce] !== 44) ce++;
+            const x = ce - fs === 1 && b[fs] === 46 ? null : parseIntField(b, fs, ce);
+            dpv[k] = x === null ? NaN : x;
+          }
+        } else if (f === ai) {
+          adS[k] = fs; adE[k] = p;
+        }
+        if (p >= e || c === TAB) { p++; break; }
         p++;
+        if (++f > maxIdx) {
+          while (p < e && b[p] !== TAB) p++;
+          p++;
+          break;
+        }
       }
     }
+    this.maxAllele = maxAl;
+  }
+
+  /** scan() for the most common layout, FORMAT GT:DP[:...] with AD not needed */
+  private scanGtDp(b: Buffer, p: number, e: number, n: number): void {
+    const { gtS, gtE, gc, ga, gb, dpv, adS } = this;
+    let maxAl = 0;
+    for (let k = 0; k < n; k++) {
+      adS[k] = -1;
+      if (p > e) {
+        gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN;
+        continue;
+      }
+      // GT
+      const fs = p;
+      const c0 = b[p];
+      let c = 0;
+      if (p + 3 <= e && (b[p + 1] === 47 || b[p + 1] === 124) && c0 >= 48 && c0 <= 57 && b[p + 2] >= 48 && b[p + 2] <= 57
+        && (p + 3 === e || (c = b[p + 3]) === COLON || c === TAB)) {
+        p += 3;
+        const x = c0 - 48, y = b[fs + 2] - 48;
+        gb[k] = 0;
+        if (x === y) {
+          gc[k] = x === 0 ? GT_HOM_RR : GT_HOM_AA;
+          ga[k] = x;
+        } else if (x === 0 || y === 0) {
+          gc[k] = GT_HET_RA;
+          ga[k] = x + y;
+        } else {
+          gc[k] = GT_HET_AA;
+          ga[k] = x < y ? x : y;
+          gb[k] = x < y ? y : x;
+        }
+        if (x > maxAl) maxAl = x;
+        if (y > maxAl) maxAl = y;
+      } else {
+        while (p < e) {
+          c = b[p];
+          if (c === COLON || c === TAB) break;
+          p++;
+        }
+        if (c0 === 46 || p === fs) {
+          gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0;
+        } else {
+          const g = gtType(b, fs, p);
+          gc[k] = g < 0 ? -2 : g;
+          ga[k] = gtOut.ial;
+          gb[k] = gtOut.jal;
+          if (ga[k] > maxAl) maxAl = ga[k];
+          if (gb[k] > maxAl) maxAl = gb[k];
+        }
+      }
+      gtS[k] = fs; gtE[k] = p;
+      if (p >= e || c === TAB) { dpv[k] = NaN; p++; continue; }
+      p++;
+      // DP: digits up to ':' or the end of the sample
+      const ds = p;
+      let v = 0;
+      c = 0;
+      while (p < e) {
+        c = b[p];
+        const d = c - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+        p++;
+      }
+      if (p < e && c !== COLON && c !== TAB) {
+        // not a plain number: missing, negative, several values ...
+        while (p < e) {
+          c = b[p];
+          if (c === COLON || c === TAB) break;
+          p++;
+        }
+        let ce = ds;
+        while (ce < p && b[ce] !== 44) ce++;
+        const x = ce - ds === 1 && b[ds] === 46 ? null : parseIntField(b, ds, ce);
+        dpv[k] = x === null ? NaN : x;
+      } else {
+        dpv[k] = p > ds && p - ds < 10 ? v : p > ds ? (parseIntField(b, ds, p) ?? NaN) : NaN;
+      }
+      // the rest of the sample column
+      if (p < e && c !== TAB) {
+        while (p < e && b[p] !== TAB) p++;
+      }
+      p++;
+    }
+    this.maxAllele = maxAl;
   }
 }
 
@@ -261,7 +404,7 @@ export class Collector {
   private nTmpIaf = 0;
   private readonly ac = new Int32Array(0);
   private acBuf = new Int32Array(16);
-  private readonly vals: (number | null)[] = [];
+  private readonly iv = new IntList();
   private readonly sf: SampleFields[] = [new SampleFields(), new SampleFields()];
   /** per-line GT class / alleles of every selected sample, per input */
   private gtc: Int8Array[] = [];
@@ -311,14 +454,15 @@ export class Collector {
     // INFO/DP: exactly one Integer value
     if (inp.dpInfoInt && site.dpS >= 0) {
       // bcftools reads INFO/DP into its AF-bin buffer (tmp_iaf), which later lines may see
-      const n = intList(site.buf, site.dpS, site.dpE, this.vals);
+      const n = intList(site.buf, site.dpS, site.dpE, this.iv);
+      const vals = this.iv.v;
       if (n > this.tmpIaf.length) {
         const t = new Int32Array(n);
         t.set(this.tmpIaf);
         this.tmpIaf = t;
       }
       if (this.nTmpIaf < n) this.nTmpIaf = n;
-      for (let i = 0; i < n; i++) this.tmpIaf[i] = this.vals[i] ?? -2147483648;
+      for (let i = 0; i < n; i++) this.tmpIaf[i] = vals[i] === vals[i] ? vals[i] : -2147483648;
       if (n === 1) st.dpSites.add(this.tmpIaf[0]);
     }
   }
@@ -408,8 +552,9 @@ export class Collector {
       // a missing Integer is stored as int8 missing (negative) and makes AN unusable
       let an: number;
       if (inp.anInt) {
-        const n = intList(b, site.anS, site.anE, this.vals);
-        an = n === 1 ? (this.vals[0] ?? -128) : 0;
+        const n = intList(b, site.anS, site.anE, this.iv);
+        const v0 = this.iv.v[0];
+        an = n === 1 ? (v0 === v0 ? v0 : -128) : 0;
       } else if (inp.anType === 'Float') {
         const n = this.floatList(site, site.anS, site.anE);
         F32[0] = this.fvals[0];
@@ -420,7 +565,7 @@ export class Collector {
       }
       if (an >= 0) {
         const acInt = inp.acInt;
-        const n = acInt ? intList(b, site.acS, site.acE, this.vals) : inp.acType === 'Float' ? this.floatList(site, site.acS, site.acE) : site.acE - site.acS;
+        const n = acInt ? intList(b, site.acS, site.acE, this.iv) : inp.acType === 'Float' ? this.floatList(site, site.acS, site.acE) : site.acE - site.acS;
         if (n !== nA - 1) {
           if (!this.warnedAcCount) {
             this.warnedAcCount = true;
@@ -432,17 +577,18 @@ export class Collector {
           throw site.error('STATS_INFO_TYPE', `INFO/AC is ${inp.acDeclared ? `declared Type=${inp.acType}` : 'not defined in the header'}: allele counts need an Integer (bcftools stops here too) at ${site.where()}`);
         }
         // how htslib stores missing AC values: the missing value of the narrowest type that fits
+        const vals = this.iv.v;
         let mn = 2147483647, mx = -2147483648;
         for (let i = 0; i < n; i++) {
-          const v = this.vals[i];
-          if (v === null) continue;
+          const v = vals[i];
+          if (v !== v) continue;
           if (v < mn) mn = v;
           if (v > mx) mx = v;
         }
         const miss = n === 1 || (mx <= 127 && mn >= -120) ? -128 : mx <= 32767 && mn >= -32760 ? -32768 : -2147483648;
         let nac = 0;
         for (let i = 0; i < n; i++) {
-          const v = this.vals[i] ?? miss;
+          const v = vals[i] === vals[i] ? vals[i] : miss;
           ac[i + 1] = v;
           nac += v;
         }
@@ -458,11 +604,7 @@ export class Collector {
     sf.keys(site);
     if (sf.gi < 0) return false;
     const nAll = inp.header.samples.length;
-    if (this.scannedGen[inputIdx] !== site.gen || this.scannedSite[inputIdx] !== site || sf.n < nAll) {
-      sf.scan(site, nAll);
-      this.scannedGen[inputIdx] = site.gen;
-      this.scannedSite[inputIdx] = site;
-    }
+    this.ensureScan(site, inputIdx, nAll);
     const b = site.buf;
     for (let k = 0; k < nAll; k++) {
       if (sf.gtS[k] < 0) continue;
@@ -481,7 +623,8 @@ export class Collector {
     const sf = this.sf[idx];
     if (this.scannedGen[idx] !== site.gen || this.scannedSite[idx] !== site || sf.n < n) {
       sf.keys(site);
-      sf.scan(site, n);
+      const wantAd = sf.ai >= 0 && (sf.di < 0 || (site.lineType & VT_INDEL) !== 0);
+      sf.scan(site, Math.max(n, this.scannedGen[idx] === site.gen && this.scannedSite[idx] === site ? sf.n : 0), wantAd);
       this.scannedGen[idx] = site.gen;
       this.scannedSite[idx] = site;
     }
@@ -555,22 +698,21 @@ export class Collector {
     if (need < n) need = n; // DP/AD are read by selected-sample index (as bcftools does)
     this.ensureScan(site, idx, need);
     const gc = this.gtc[idx], ga = this.gia[idx], gb = this.gja[idx];
-    const b = site.buf;
     const nA = site.nAllele;
+    const sgc = sf.gc, sga = sf.ga, sgb = sf.gb;
     for (let k = 0; k < n; k++) {
       const j = map[k];
-      let g = GT_UNKN;
-      let ia = 0, ja = 0;
-      if (sf.gtS[j] >= 0) {
-        g = gtType(b, sf.gtS[j], sf.gtE[j]);
-        if (g < 0) throw site.error('STATS_GT_SYNTAX', `sample ${inp.header.samples[j]}: "${latin1(b, sf.gtS[j], sf.gtE[j])}" is not a genotype`);
-        ia = gtOut.ial;
-        ja = gtOut.jal;
-        if (g !== GT_UNKN && (ia >= nA || ja >= nA)) {
-          throw site.error('STATS_GT_ALLELE', `incorrect allele ("${Math.max(ia, ja)}") in ${inp.header.samples[j]} at ${site.where()}: the record has ${nA} allele${nA === 1 ? '' : 's'}`);
+      gc[k] = sgc[j]; ga[k] = sga[j]; gb[k] = sgb[j];
+    }
+    if (sf.maxAllele >= nA || sf.gc.subarray(0, sf.n).includes(-2)) {
+      const b = site.buf;
+      for (let k = 0; k < n; k++) {
+        const j = map[k];
+        if (sgc[j] === -2) throw site.error('STATS_GT_SYNTAX', `sample ${inp.header.samples[j]}: "${latin1(b, sf.gtS[j], sf.gtE[j])}" is not a genotype`);
+        if (sgc[j] !== GT_UNKN && (sga[j] >= nA || sgb[j] >= nA)) {
+          throw site.error('STATS_GT_ALLELE', `incorrect allele ("${Math.max(sga[j], sgb[j])}") in ${inp.header.samples[j]} at ${site.where()}: the record has ${nA} allele${nA === 1 ? '' : 's'}`);
         }
       }
-      gc[k] = g; ga[k] = ia; gb[k] = ja;
     }
     return true;
   }
@@ -655,17 +797,14 @@ export class Collector {
     if (sf.di >= 0) {
       if (inp.dpFmtType !== 'Integer') throw this.fmtTypeError(site, 'DP', inp.dpFmtType);
       this.ensureScan(site, idx, nS);
+      const dpv = sf.dpv;
+      const hist = st.dp, ndp = st.ndp, sdp = st.sdp;
       for (let is = 0; is < nS; is++) {
-        const s = sf.dpS[is];
-        if (s < 0) continue;
-        let e = s;
-        while (e < sf.dpE[is] && b[e] !== 44) e++;
-        if (e - s === 1 && b[s] === 46) continue;
-        const v = parseIntField(b, s, e);
-        if (v === null) continue;
-        st.dp.add(v);
-        st.ndp[is]++;
-        st.sdp[is] += v;
+        const v = dpv[is];
+        if (v !== v) continue;
+        hist.add(v);
+        ndp[is]++;
+        sdp[is] += v;
       }
     } else if (sf.ai >= 0) {
       if (inp.adFmtType !== 'Integer') throw this.fmtTypeError(site, 'AD', inp.adFmtType);
@@ -673,12 +812,13 @@ export class Collector {
       for (let is = 0; is < nS; is++) {
         const s = sf.adS[is];
         if (s < 0) continue;
-        const n = intList(b, s, sf.adE[is], this.vals);
+        const n = intList(b, s, sf.adE[is], this.iv);
+        const vals = this.iv.v;
         let dp = 0;
         let has = false;
         for (let i = 0; i < n; i++) {
-          const v = this.vals[i];
-          if (v === null) continue;
+          const v = vals[i];
+          if (v !== v) continue;
           has = true;
           dp += v;
         }
@@ -698,10 +838,10 @@ export class Collector {
     this.ensureScan(site, this.inputs.indexOf(inp), is + 1);
     const s = sf.adS[is];
     if (s < 0) return;
-    const n = intList(site.buf, s, sf.adE[is], this.vals);
+    const n = intList(site.buf, s, sf.adE[is], this.iv);
     if (ial >= n || jal >= n) return;
-    const a = this.vals[ial], c = this.vals[jal];
-    if (a === null || c === null) return;
+    const a = this.iv.v[ial], c = this.iv.v[jal];
+    if (a !== a || c !== c) return;
     if (!a && !c) return;
     const dvaf = f32(a / (a + c));
     let len = site.vn[ial];

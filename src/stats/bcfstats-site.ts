@@ -251,31 +251,42 @@ export class Site {
     const ce = this.ce;
     let p = s;
     let k = 0;
-    // CHROM..FILTER are short: a byte loop beats a native call
-    for (; k < 7; k++) {
-      cs[k] = p;
-      while (p < e && buf[p] !== TAB) p++;
-      ce[k] = p;
-      if (p >= e) { this.nCols = k + 1; return k + 1; }
-      p++;
+    // CHROM..FILTER are short: one byte loop finds their 7 tabs
+    cs[0] = s;
+    for (; p < e; p++) {
+      if (buf[p] === TAB) {
+        ce[k] = p;
+        cs[++k] = p + 1;
+        if (k === 7) break;
+      }
     }
+    if (k < 7) {
+      ce[k] = e;
+      this.nCols = k + 1;
+      return k + 1;
+    }
+    p++;
     cs[7] = p;
-    let t = buf.indexOf(TAB, p);
-    if (t < 0 || t > e) t = e;
-    ce[7] = t;
-    if (t >= e) {
+    if (!withFormat) {
+      // where INFO ends is found only if a statistic reads past the wanted keys
+      ce[7] = -1;
       this.nCols = 8;
-    } else if (withFormat) {
-      p = t + 1;
-      cs[8] = p;
-      while (p < e && buf[p] !== TAB) p++;
-      ce[8] = p;
-      if (p < e) {
-        cs[9] = p + 1;
-        this.nCols = 10;
-      } else this.nCols = 9;
     } else {
-      this.nCols = 9;
+      let t = buf.indexOf(TAB, p);
+      if (t < 0 || t > e) t = e;
+      ce[7] = t;
+      if (t >= e) {
+        this.nCols = 8;
+      } else {
+        p = t + 1;
+        cs[8] = p;
+        while (p < e && buf[p] !== TAB) p++;
+        ce[8] = p;
+        if (p < e) {
+          cs[9] = p + 1;
+          this.nCols = 10;
+        } else this.nCols = 9;
+      }
     }
     this.alleles();
     return this.nCols;
@@ -371,45 +382,64 @@ export class Site {
    * as every wanted key was seen.
    */
   scanInfo(wantAc: boolean, wantDp: boolean, wantEnd: boolean, tag: Buffer | null): void {
-    this.acS = this.acE = this.anS = this.anE = this.dpS = this.dpE = this.tagS = this.tagE = this.endS = this.endE = -1;
+    let acS = -1, acE = -1, anS = -1, anE = -1, dpS = -1, dpE = -1, tagS = -1, tagE = -1, endS = -1, endE = -1;
     const b = this.buf;
-    const s = this.cs[7], e = this.ce[7];
-    if (e - s === 1 && b[s] === 46) return;
+    const s = this.cs[7];
+    const known = this.ce[7] >= 0;
+    const e = known ? this.ce[7] : this.e;
     let need = (wantAc ? 2 : 0) + (wantDp ? 1 : 0) + (wantEnd ? 1 : 0) + (tag ? 1 : 0);
-    if (!need) return;
-    let p = s;
     const tl = tag ? tag.length : 0;
-    while (p < e) {
-      // key: up to '=' or ';'
-      let q = p;
-      while (q < e) {
-        const c = b[q];
-        if (c === 61 /* = */ || c === SEMI) break;
-        q++;
+    let p = s;
+    if (need && !(b[s] === 46 && (s + 1 === e || b[s + 1] === TAB))) {
+      while (p < e) {
+        // key: up to '=', ';' or the end of INFO
+        let q = p;
+        let c = 0;
+        while (q < e) {
+          c = b[q];
+          if (c === 61 /* = */ || c === SEMI || c === TAB) break;
+          q++;
+        }
+        const klen = q - p;
+        const hasVal = q < e && c === 61;
+        const vs = hasVal ? q + 1 : q;
+        // end of the value: mostly short, a byte loop; memchr for long ones (ANN, CSQ)
+        let ve = vs;
+        let atEnd = q >= e || c === TAB;
+        if (hasVal) {
+          const lim = vs + 24 < e ? vs + 24 : e;
+          while (ve < lim) {
+            c = b[ve];
+            if (c === SEMI || c === TAB) break;
+            ve++;
+          }
+          if (ve === lim && ve < e) {
+            let t = b.indexOf(SEMI, ve);
+            if (t < 0 || t > e) t = e;
+            if (!known) {
+              const tab = b.indexOf(TAB, ve);
+              if (tab >= 0 && tab < t) t = tab;
+            }
+            ve = t;
+          }
+          atEnd = ve >= e || b[ve] === TAB;
+        }
+        if (klen === 2) {
+          const c0 = b[p], c1 = b[p + 1];
+          if (c0 === 65) {
+            if (wantAc && c1 === 67 && acS < 0) { acS = vs; acE = ve; need--; }
+            else if (wantAc && c1 === 78 && anS < 0) { anS = vs; anE = ve; need--; }
+          } else if (wantDp && c0 === 68 && c1 === 80 && dpS < 0) { dpS = vs; dpE = ve; need--; }
+        } else if (klen === 3 && wantEnd && endS < 0 && b[p] === 69 && b[p + 1] === 78 && b[p + 2] === 68) {
+          endS = vs; endE = ve; need--;
+        }
+        if (tl && klen === tl && tagS < 0 && b.compare(tag!, 0, tl, p, q) === 0) { tagS = vs; tagE = ve; need--; }
+        if (need <= 0 || atEnd) break;
+        p = ve + 1;
       }
-      const klen = q - p;
-      const hasVal = q < e && b[q] === 61;
-      let vs = hasVal ? q + 1 : q;
-      // end of the value
-      let ve: number;
-      if (!hasVal) ve = q;
-      else {
-        ve = b.indexOf(SEMI, vs);
-        if (ve < 0 || ve > e) ve = e;
-      }
-      if (klen === 2) {
-        const c0 = b[p], c1 = b[p + 1];
-        if (wantAc && c0 === 65 && c1 === 67 && this.acS < 0) { this.acS = vs; this.acE = ve; need--; }
-        else if (wantAc && c0 === 65 && c1 === 78 && this.anS < 0) { this.anS = vs; this.anE = ve; need--; }
-        else if (wantDp && c0 === 68 && c1 === 80 && this.dpS < 0) { this.dpS = vs; this.dpE = ve; need--; }
-      } else if (klen === 3 && wantEnd && this.endS < 0 && b[p] === 69 && b[p + 1] === 78 && b[p + 2] === 68) {
-        this.endS = vs; this.endE = ve; need--;
-      }
-      if (tag && klen === tl && this.tagS < 0 && b.compare(tag, 0, tl, p, q) === 0) { this.tagS = vs; this.tagE = ve; need--; }
-      if (need <= 0) return;
-      if (!hasVal) vs = q;
-      p = ve + 1;
     }
+    this.acS = acS; this.acE = acE; this.anS = anS; this.anE = anE; this.dpS = dpS; this.dpE = dpE;
+    this.tagS = tagS; this.tagE = tagE; this.endS = endS; this.endE = endE;
   }
 
   error(code: string, message: string): VcfError {
@@ -424,19 +454,33 @@ export class Site {
 const POW10: number[] = [];
 for (let i = 0; i <= 22; i++) POW10.push(10 ** i);
 
-/** Iterate comma-separated integer values of [s, e) as htslib stores them (missing = null). */
-export function intList(b: Buffer, s: number, e: number, out: (number | null)[]): number {
-  out.length = 0;
+/** A reusable list of integer values; NaN marks a missing value. */
+export class IntList {
+  v = new Float64Array(16);
+  n = 0;
+}
+
+/** Parse the comma-separated integer values of [s, e) as htslib stores them (missing: NaN). */
+export function intList(b: Buffer, s: number, e: number, out: IntList): number {
+  out.n = 0;
   if (s > e) return 0;
   let p = s;
+  let n = 0;
   for (;;) {
     let q = p;
     while (q < e && b[q] !== COMMA) q++;
-    out.push(b[p] === 46 && q - p === 1 ? null : parseIntField(b, p, q));
+    if (n === out.v.length) {
+      const t = new Float64Array(n * 2);
+      t.set(out.v);
+      out.v = t;
+    }
+    const x = b[p] === 46 && q - p === 1 ? null : parseIntField(b, p, q);
+    out.v[n++] = x === null ? NaN : x;
     if (q >= e) break;
     p = q + 1;
   }
-  return out.length;
+  out.n = n;
+  return n;
 }
 
 export { COLON, TAB };

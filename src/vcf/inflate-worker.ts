@@ -26,7 +26,8 @@ export interface InflateResult {
 
 const inflater = new BlockInflater();
 
-parentPort!.on('message', (job: InflateJob) => {
+parentPort!.on('message', (job: InflateJob | { close: true }) => {
+  if ('close' in job) { parentPort!.close(); return; } // the pool is done: exit once idle
   const src = Buffer.from(job.src);
   const out = Buffer.from(job.out);
   const b = job.blocks;

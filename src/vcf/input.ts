@@ -415,8 +415,17 @@ class InflatePool {
       w.postMessage(job, [job.src, job.out]);
     });
   }
+  /**
+   * Let every worker finish and exit on its own: terminate() on a worker that is still starting
+   * (creating its zlib handle) aborts the whole process in Node 20 ("close before init"). A worker
+   * handles the close message only once it is initialised; it stays referenced until it exits so
+   * the process does not tear it down mid-start either.
+   */
   close(): void {
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) {
+      w.ref();
+      w.postMessage({ close: true });
+    }
     this.workers = [];
   }
 }

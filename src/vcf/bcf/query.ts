@@ -36,13 +36,17 @@ export interface BcfQuery {
 
 const enum K { SEP, CHROM, POS, ID, REF, ALT, QUAL, FILTER, SAMPLE, GT, FMT }
 
+/** one shape for every item (monomorphic property access in the loops) */
 interface Item {
   kind: K;
-  /** separator bytes */
-  bytes?: Buffer;
-  /** FORMAT tag: slot in the per-record lookup */
-  slot?: number;
+  /** separator bytes (empty for values) */
+  bytes: Buffer;
+  /** FORMAT tag: slot in the per-record lookup (-1 for others) */
+  slot: number;
 }
+
+const NO_BYTES = Buffer.alloc(0);
+const mk = (kind: K, slot = -1, bytes: Buffer = NO_BYTES): Item => ({ kind, bytes, slot });
 
 type Prog = Array<Item | Item[]>;
 
@@ -79,24 +83,24 @@ export function compileBcfQuery(fmt: string, header: VcfHeader, dict: BcfDiction
       if (fmt[q] === '{' || fmt[q] === '(') return null;
       let item: Item;
       if (inBlock) {
-        if (name === 'SAMPLE') item = { kind: K.SAMPLE };
+        if (name === 'SAMPLE') item = mk(K.SAMPLE);
         else if (name === 'GT') {
           const def = header.format.get('GT');
           const slot = slotOf('GT');
           if (!def || slot === null) return null;
-          item = { kind: K.GT, slot };
+          item = mk(K.GT, slot);
         } else {
           const def = header.format.get(name);
           if (!def || (def.type !== 'Integer' && def.type !== 'Float' && def.type !== 'String' && def.type !== 'Character')) return null;
           if (['TGT', 'IUPACGT', 'TBCSQ', 'INFO', 'PBINOM', 'N_PASS'].includes(name)) return null;
           const slot = slotOf(name);
           if (slot === null) return null;
-          item = { kind: K.FMT, slot };
+          item = mk(K.FMT, slot);
         }
       } else {
         const k = ({ CHROM: K.CHROM, POS: K.POS, ID: K.ID, REF: K.REF, ALT: K.ALT, QUAL: K.QUAL, FILTER: K.FILTER } as Record<string, K>)[name];
         if (k === undefined) return null;
-        item = { kind: k };
+        item = mk(k);
       }
       items.push({ item, inBlock });
       p = q;
@@ -114,11 +118,11 @@ export function compileBcfQuery(fmt: string, header: VcfHeader, dict: BcfDiction
       p++;
     }
     if (s === '') return null;
-    items.push({ item: { kind: K.SEP, bytes: Buffer.from(s, 'utf8') }, inBlock });
+    items.push({ item: mk(K.SEP, -1, Buffer.from(s, 'utf8')), inBlock });
   }
   if (inBlock) return null;
-  if (opts.forceNewline && !items.some((x) => x.item.kind === K.SEP && x.item.bytes!.includes(10))) {
-    items.push({ item: { kind: K.SEP, bytes: Buffer.from('\n') }, inBlock: false });
+  if (opts.forceNewline && !items.some((x) => x.item.kind === K.SEP && x.item.bytes.includes(10))) {
+    items.push({ item: mk(K.SEP, -1, Buffer.from('\n')), inBlock: false });
   }
   // consecutive block items form one block (as the general compiler groups them)
   const prog: Prog = [];
@@ -133,11 +137,15 @@ export function compileBcfQuery(fmt: string, header: VcfHeader, dict: BcfDiction
 }
 
 const FLUSH_AT = 1 << 17;
+const SLAB = 1 << 22;
+
+const OP_SEP1 = 0, OP_SEP = 1, OP_SAMPLE = 2, OP_DOT = 3, OP_GT8X2 = 4, OP_GT = 5, OP_I8 = 6, OP_ANY = 7;
 
 class NativeQuery implements BcfQuery {
-  private o = Buffer.allocUnsafe(FLUSH_AT * 2);
+  private o = Buffer.allocUnsafe(SLAB);
   private n = 0;
   private readonly names: Buffer[];
+  private readonly maxName: number;
   private readonly ctg: Array<Buffer | undefined>;
   private readonly ids: Array<Buffer | undefined>;
   /** dictionary id → slot + 1 (0: not needed) */
@@ -154,6 +162,7 @@ class NativeQuery implements BcfQuery {
 
   constructor(private readonly prog: Prog, slotKeys: number[], header: VcfHeader, dict: BcfDictionary, private readonly samples: number[]) {
     this.names = header.samples.map((s) => Buffer.from(s, 'utf8'));
+    this.maxName = this.names.reduce((m, x) => Math.max(m, x.length), 0);
     this.ctg = dict.contigs.map((c) => (c === undefined ? undefined : Buffer.from(c, 'utf8')));
     this.ids = dict.ids.map((e) => (e === undefined ? undefined : Buffer.from(e.name, 'utf8')));
     this.slotById = new Int32Array(dict.ids.length + 1);
@@ -165,13 +174,31 @@ class NativeQuery implements BcfQuery {
     this.usesFormat = m > 0;
   }
 
+  /**
+   * Output goes into large slabs: [base, n) is the text not handed out yet; handed-out parts of a
+   * slab are never written again (the consumer may keep them).
+   */
+  private base = 0;
+
   private ensure(k: number): void {
     if (this.n + k <= this.o.length) return;
-    let size = this.o.length * 2;
-    while (size < this.n + k) size *= 2;
+    const size = Math.max(SLAB, 2 * (this.n - this.base + k));
     const nb = Buffer.allocUnsafe(size);
-    this.o.copy(nb, 0, 0, this.n);
+    this.o.copy(nb, 0, this.base, this.n);
+    this.n -= this.base;
+    this.base = 0;
     this.o = nb;
+  }
+
+  private async flush(out: BcfQueryOutput): Promise<void> {
+    const b = this.o.subarray(this.base, this.n);
+    this.base = this.n;
+    if (this.o.length - this.n < 2 * FLUSH_AT) {
+      this.o = Buffer.allocUnsafe(SLAB);
+      this.base = this.n = 0;
+    }
+    const r = out.write(b);
+    if (r) await r;
   }
 
   private bytes(b: Uint8Array): void {
@@ -196,27 +223,16 @@ class NativeQuery implements BcfQuery {
         this.lineNo = rb.firstLineNo + k;
         const p = shared[k], ls = lShared[k], li = lIndiv[k];
         if (ls < 24) throw this.corrupt(`shared block of ${ls} bytes`);
-        const nSample = buf.readUInt32LE(p + 20) & 0xffffff;
-        if (nSample !== nHdr) throw this.corrupt(`${nSample} samples in the record, the header has ${nHdr}`);
+        const w = buf[p + 20] | (buf[p + 21] << 8) | (buf[p + 22] << 16);
+        if (w !== nHdr) throw this.corrupt(`${w} samples in the record, the header has ${nHdr}`);
         records++;
         const before = this.n;
-        this.record(buf, p, ls, li);
+        this.record(buf, p, ls, li, buf[p + 23], w);
         if (this.n > before) printed++;
-        if (this.n >= FLUSH_AT) {
-          const b = this.o.subarray(0, this.n);
-          this.o = Buffer.allocUnsafe(Math.max(FLUSH_AT * 2, this.o.length));
-          this.n = 0;
-          const r = out.write(b);
-          if (r) await r;
-        }
+        if (this.n - this.base >= FLUSH_AT) await this.flush(out);
       }
     }
-    if (this.n) {
-      const b = this.o.subarray(0, this.n);
-      this.o = Buffer.allocUnsafe(16);
-      this.n = 0;
-      await out.write(b);
-    }
+    if (this.n > this.base) await this.flush(out);
     return { records, printed };
   }
 
@@ -266,21 +282,20 @@ class NativeQuery implements BcfQuery {
     this.n = putChars(b, at, cnt, this.o, this.n);
   }
 
-  private record(b: Buffer, p: number, ls: number, li: number): void {
+  private record(b: Buffer, p: number, ls: number, li: number, nFmt: number, nSample: number): void {
     const sEnd = p + ls;
     const iEnd = sEnd + li;
     if (this.usesShared) this.locateShared(b, p, sEnd);
-    if (this.usesFormat) this.locateFormat(b, sEnd, iEnd, b.readUInt32LE(p + 20) >>> 24, b.readUInt32LE(p + 20) & 0xffffff);
+    if (this.usesFormat) this.locateFormat(b, sEnd, iEnd, nFmt, nSample);
     const prog = this.prog;
     for (let pi = 0; pi < prog.length; pi++) {
       const it = prog[pi];
       if (Array.isArray(it)) {
-        const ss = this.samples;
-        for (let js = 0; js < ss.length; js++) this.block(it, b, ss[js]);
+        this.blocks(it, b);
         continue;
       }
       switch (it.kind) {
-        case K.SEP: this.bytes(it.bytes!); break;
+        case K.SEP: this.bytes(it.bytes); break;
         case K.CHROM: {
           const rid = b.readInt32LE(p);
           const name = rid >= 0 ? this.ctg[rid] : undefined;
@@ -349,7 +364,7 @@ class NativeQuery implements BcfQuery {
   /** find the FORMAT fields the format needs (first field with each key, as bcf_get_fmt) */
   private locateFormat(b: Buffer, q: number, end: number, nFmt: number, nSample: number): void {
     const sP = this.sP;
-    sP.fill(-1);
+    for (let i = 0; i < sP.length; i++) sP[i] = -1;
     const byId = this.slotById;
     for (let i = 0; i < nFmt; i++) {
       if (q + 2 > end) throw this.corrupt('FORMAT data runs past the record');
@@ -378,35 +393,92 @@ class NativeQuery implements BcfQuery {
     }
   }
 
-  /** one sample's block; left out entirely when a value prints nothing */
-  private block(items: Item[], b: Buffer, ks: number): void {
-    const start = this.n;
-    for (let k = 0; k < items.length; k++) {
+  // a block compiled for the current record: op codes and operands per item
+  private opCode = new Int32Array(64);
+  private opAt = new Int32Array(64);
+  private opSize = new Int32Array(64);
+  private opN = new Int32Array(64);
+  private opType = new Int32Array(64);
+  /** text of int8 diploid genotypes by their two bytes (lens[k] 0: not made yet) */
+  private readonly gtText = new Uint8Array(65536 * 16);
+  private readonly gtLen = new Uint8Array(65536);
+
+  /** the samples' blocks: each sample's left out entirely when one of its values prints nothing */
+  private blocks(items: Item[], b: Buffer): void {
+    const ss = this.samples;
+    const sP = this.sP, sN = this.sN, sT = this.sT, sSize = this.sSize;
+    const ni = items.length;
+    if (this.opCode.length < ni) {
+      const m = ni * 2;
+      this.opCode = new Int32Array(m); this.opAt = new Int32Array(m); this.opSize = new Int32Array(m);
+      this.opN = new Int32Array(m); this.opType = new Int32Array(m);
+    }
+    const opCode = this.opCode, opAt = this.opAt, opSize = this.opSize, opN = this.opN, opType = this.opType;
+    // compile the block for this record's fields; room for one sample's block
+    let room = 0;
+    for (let k = 0; k < ni; k++) {
       const it = items[k];
-      switch (it.kind) {
-        case K.SEP: this.bytes(it.bytes!); continue;
-        case K.SAMPLE: this.bytes(this.names[ks]); continue;
-        case K.GT: {
-          const s = it.slot!;
-          const x = this.sP[s];
-          if (x < 0) { this.ensure(1); this.o[this.n++] = 46; continue; }
-          const cnt = this.sN[s], type = this.sT[s];
-          this.ensure(cnt * 12 + 2);
-          this.n = putGt(b, x + ks * this.sSize[s], cnt, type, this.o, this.n);
-          continue;
-        }
-        default: {
-          const s = it.slot!;
-          const x = this.sP[s];
-          if (x < 0) { this.ensure(1); this.o[this.n++] = 46; continue; }
-          const cnt = this.sN[s], type = this.sT[s];
-          this.ensure(cnt * 16 + 2);
-          const before = this.n;
-          this.n = putArray(b, x + ks * this.sSize[s], cnt, type, this.o, this.n);
-          if (this.n === before) { this.n = start; return; }
+      if (it.kind === K.SEP) { opCode[k] = it.bytes.length === 1 ? OP_SEP1 : OP_SEP; room += it.bytes.length; continue; }
+      if (it.kind === K.SAMPLE) { opCode[k] = OP_SAMPLE; room += this.maxName; continue; }
+      const sl = it.slot;
+      if (sP[sl] < 0) { opCode[k] = OP_DOT; room += 1; continue; }
+      const cnt = sN[sl], type = sT[sl];
+      opAt[k] = sP[sl]; opSize[k] = sSize[sl]; opN[k] = cnt; opType[k] = type;
+      room += cnt * 16 + 2;
+      if (it.kind === K.GT) opCode[k] = type === BT_INT8 && cnt === 2 ? OP_GT8X2 : OP_GT;
+      else opCode[k] = type === BT_INT8 && cnt > 0 ? OP_I8 : OP_ANY;
+    }
+    this.ensure(room * ss.length);
+    const o = this.o;
+    let n = this.n;
+    const names = this.names;
+    const gtText = this.gtText, gtLen = this.gtLen;
+    for (let js = 0; js < ss.length; js++) {
+      const ks = ss[js];
+      const start = n;
+      for (let k = 0; k < ni; k++) {
+        switch (opCode[k]) {
+          case OP_SEP1: o[n++] = items[k].bytes[0]; continue;
+          case OP_SEP: { const sb = items[k].bytes; for (let i = 0; i < sb.length; i++) o[n++] = sb[i]; continue; }
+          case OP_SAMPLE: { const nb = names[ks]; for (let i = 0; i < nb.length; i++) o[n++] = nb[i]; continue; }
+          case OP_DOT: o[n++] = 46; continue;
+          case OP_GT8X2: {
+            const at = opAt[k] + ks * opSize[k];
+            const key = (b[at] << 8) | b[at + 1];
+            let len = gtLen[key];
+            if (len === 0) len = gtLen[key] = putGt(b, at, 2, BT_INT8, gtText, key * 16) - key * 16;
+            const base = key * 16;
+            for (let i = 0; i < len; i++) o[n++] = gtText[base + i];
+            continue;
+          }
+          case OP_GT: n = putGt(b, opAt[k] + ks * opSize[k], opN[k], opType[k], o, n); continue;
+          case OP_I8: {
+            // small integers inline (bcf_fmt_array); vector-end first prints nothing
+            const at = opAt[k] + ks * opSize[k];
+            const cnt = opN[k];
+            let v = (b[at] << 24) >> 24;
+            if (v === -127) { n = start; k = ni; continue; }
+            for (let j = 0; ;) {
+              if (v >= 0 && v < 10) o[n++] = 48 + v;
+              else if (v === -128) o[n++] = 46;
+              else n = putInt(o, n, v);
+              if (++j >= cnt) break;
+              v = (b[at + j] << 24) >> 24;
+              if (v === -127) break;
+              o[n++] = 44;
+            }
+            continue;
+          }
+          default: {
+            const before = n;
+            n = putArray(b, opAt[k] + ks * opSize[k], opN[k], opType[k], o, n);
+            if (n === before) { n = start; k = ni; }
+          }
         }
       }
     }
+    this.n = n;
   }
+
 }
 

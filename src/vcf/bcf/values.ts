@@ -10,13 +10,13 @@ const f32v = new Float32Array(1);
 const u32v = new Uint32Array(f32v.buffer);
 
 /** the float32 with these bits, printed as htslib's kputd */
-export function putFloatBits(o: Buffer, n: number, bits: number): number {
+export function putFloatBits(o: Uint8Array, n: number, bits: number): number {
   u32v[0] = bits;
   return putDouble(o, n, f32v[0]);
 }
 
 /** chars of a string up to the first NUL, 0x07 printed as '.' */
-export function putChars(src: Buffer, q: number, len: number, o: Buffer, n: number): number {
+export function putChars(src: Buffer, q: number, len: number, o: Uint8Array, n: number): number {
   const e = q + len;
   if (len > 32) {
     let z = src.indexOf(0, q);
@@ -33,7 +33,7 @@ export function putChars(src: Buffer, q: number, len: number, o: Buffer, n: numb
 }
 
 /** htslib bcf_fmt_array (n values, ',' separated, up to vector-end; n = 0 prints '.') */
-export function putArray(src: Buffer, q: number, cnt: number, type: number, o: Buffer, n: number): number {
+export function putArray(src: Buffer, q: number, cnt: number, type: number, o: Uint8Array, n: number): number {
   if (cnt === 0) { o[n] = 46; return n + 1; }
   switch (type) {
     case BT_CHAR: return putChars(src, q, cnt, o, n);
@@ -83,7 +83,7 @@ export function putArray(src: Buffer, q: number, cnt: number, type: number, o: B
 }
 
 /** htslib bcf_format_gt */
-export function putGt(src: Buffer, x: number, cnt: number, type: number, o: Buffer, n: number): number {
+export function putGt(src: Buffer, x: number, cnt: number, type: number, o: Uint8Array, n: number): number {
   if (type === BT_NULL) { o[n] = 46; return n + 1; }
   let i = 0;
   for (; i < cnt; i++) {
