@@ -340,7 +340,9 @@ function mergeFormatNumeric(ctx: NormContext, m: Merge, key: string, num: string
       }
       if (smplDiploid && !diploid[j]) { diploid[j] = true; allHaploid = false; }
       if (!smplDiploid) {
-        for (let k = 0; k < ni; k++) vals[o + map[k]] = v2[o2 + k];
+        // with one value per sample bcftools reads past this sample's values (past the array at
+        // the last sample: undefined behaviour there); values beyond the array are taken as missing
+        for (let k = 0; k < ni; k++) vals[o + map[k]] = o2 + k < v2.length ? v2[o2 + k] : MISSING;
       } else {
         let k = 0;
         for (let ia = 0; ia < ni; ia++) for (let ib = 0; ib <= ia; ib++) vals[o + alleles2gt(map[ia], map[ib])] = v2[o2 + k++];

@@ -990,7 +990,8 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
         o.byte(isTransition(a[0], a.slice(1)) ? 49 : 48);
       };
       case T.TYPE: return (L, o) => { const a = L.alleles; o.ascii(typeText(variantTypes(a[0], a.slice(1)))); };
-      case T.MASK: return (_L, o) => o.byte(49);
+      // %MASK lists which of several synced readers have the record; query has none: prints nothing
+      case T.MASK: return null;
       case T.LINE: usesFormat = true; return lineEmit;
       case T.CHROM_POS_ID: return (L, o) => {
         const b = L.buf;
@@ -1121,7 +1122,6 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
           if (x === null || x === undefined || Number.isNaN(x)) o.byte(DOT); else o.ascii(kputd(x));
         };
       }
-      case T.MASK: return (_L, o) => o.byte(49);
       case T.INFO: {
         const f = t.key === null ? wholeInfo : infoEmit(t.key, t.subscript);
         return (L, o) => f(L, o);
@@ -1158,8 +1158,9 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
   }
   const blockOp = (blk: Block, t: Tok): void => {
     let code = OP_FN, kid = -1, bytes: Buffer | null = null, fn: SEmit | null = null;
-    if (t.type === T.SEP) {
-      bytes = enc(t.key ?? '');
+    if (t.type === T.SEP || t.type === T.MASK) {
+      // %MASK prints nothing in query (no synced readers), without dropping the sample's output
+      bytes = t.type === T.SEP ? enc(t.key ?? '') : Buffer.alloc(0);
       code = bytes.length === 1 ? OP_SEP1 : OP_SEP;
     } else if (t.type === T.GT && header.format.has('GT')) {
       usesFormat = true;

@@ -405,6 +405,7 @@ export class Collector {
   private readonly ac = new Int32Array(0);
   private acBuf = new Int32Array(16);
   private readonly iv = new IntList();
+  private tstv = new Int8Array(16);
   private readonly sf: SampleFields[] = [new SampleFields(), new SampleFields()];
   /** per-line GT class / alleles of every selected sample, per input */
   private gtc: Int8Array[] = [];
@@ -734,52 +735,58 @@ export class Collector {
       let nNref = 0, iNref = 0;
       const gc = this.gtc[idx], ga = this.gia[idx], gb = this.gja[idx];
       const vt = site.vtype;
+      // per allele: transition (1), transversion (2) or an ALT that is not A/C/G/T (-1)
+      const nA = site.nAllele;
+      if (this.tstv.length < nA) this.tstv = new Int8Array(nA * 2);
+      const tstv = this.tstv;
+      for (let a = 1; a < nA; a++) {
+        if (!(vt[a] & VT_SNP)) { tstv[a] = 0; continue; }
+        const alt = acgt2int(b[site.alS[a]]);
+        tstv[a] = alt < 0 ? -1 : Math.abs(ref - alt) === 2 ? 1 : 2;
+      }
+      const missing = st.missing, hapRef = st.hapRef, hapAlt = st.hapAlt, hets = st.hets, homRR = st.homRR, homAA = st.homAA;
+      const ts = st.ts, tv = st.tv;
       for (let is = 0; is < nS; is++) {
         const gt = gc[is];
-        if (gt === GT_UNKN) { st.missing[is]++; continue; }
+        if (gt === GT_UNKN) { missing[is]++; continue; }
+        if (gt === GT_HAPL_R) { hapRef[is]++; continue; }
+        if (gt === GT_HAPL_A) { hapAlt[is]++; continue; }
         const ial = ga[is], jal = gb[is];
-        if (gt === GT_HAPL_R || gt === GT_HAPL_A) {
-          if (gt === GT_HAPL_R) st.hapRef[is]++;
-          else st.hapAlt[is]++;
-          continue;
+        if (gt === GT_HOM_RR) {
+          nrefTot++;
+          homRR[is]++;
+          continue; // a hom-ref genotype has variant type REF: counted as such, nothing else
         }
-        if (gt !== GT_HOM_RR) { nNref++; iNref = is; }
-        if (gt === GT_HOM_RR) nrefTot++;
-        else if (gt === GT_HET_RA) nhetTot++;
+        nNref++;
+        iNref = is;
+        if (gt === GT_HET_RA) nhetTot++;
         else naltTot++;
-        let varType = 0;
-        if (ial > 0) varType |= vt[ial];
-        if (jal > 0) varType |= vt[jal];
-        if (varType & VT_SNP || varType === VT_REF) {
-          if (gt === GT_HET_RA || gt === GT_HET_AA) st.hets[is]++;
-          else if (gt === GT_HOM_RR) st.homRR[is]++;
-          else if (gt === GT_HOM_AA) st.homAA[is]++;
-          if (gt !== GT_HOM_RR && vt[ial] & VT_SNP) {
-            const alt = acgt2int(b[site.alS[ial]]);
-            if (alt < 0) continue;
-            if (Math.abs(ref - alt) === 2) st.ts[is]++;
-            else st.tv[is]++;
-          }
+        const varType = vt[ial] | vt[jal];
+        if (varType & VT_SNP) {
+          if (gt === GT_HOM_AA) homAA[is]++;
+          else hets[is]++;
+          const t = tstv[ial];
+          if (t === 1) ts[is]++;
+          else if (t === 2) tv[is]++;
+          else if (t === -1) continue;
         }
         if (varType & VT_INDEL) {
-          if (gt !== GT_HOM_RR) {
-            st.indels[is]++;
-            if (gt === GT_HET_RA || gt === GT_HET_AA) {
-              let isIns = false, isDel = false;
-              if (vt[ial] & VT_INDEL) {
-                if (site.vn[ial] < 0) isDel = true; else isIns = true;
-                if (useAd) this.updateDvaf(st, site, inp, is, ial, jal);
-              }
-              if (vt[jal] & VT_INDEL) {
-                if (site.vn[jal] < 0) isDel = true; else isIns = true;
-                if (useAd) this.updateDvaf(st, site, inp, is, jal, ial);
-              }
-              if (isDel) st.delHets[is]++;
-              if (isIns) st.insHets[is]++;
-            } else if (gt === GT_HOM_AA) {
-              if (site.vn[ial] < 0) st.delHoms[is]++;
-              else st.insHoms[is]++;
+          st.indels[is]++;
+          if (gt === GT_HET_RA || gt === GT_HET_AA) {
+            let isIns = false, isDel = false;
+            if (vt[ial] & VT_INDEL) {
+              if (site.vn[ial] < 0) isDel = true; else isIns = true;
+              if (useAd) this.updateDvaf(st, site, inp, is, ial, jal);
             }
+            if (vt[jal] & VT_INDEL) {
+              if (site.vn[jal] < 0) isDel = true; else isIns = true;
+              if (useAd) this.updateDvaf(st, site, inp, is, jal, ial);
+            }
+            if (isDel) st.delHets[is]++;
+            if (isIns) st.insHets[is]++;
+          } else if (gt === GT_HOM_AA) {
+            if (site.vn[ial] < 0) st.delHoms[is]++;
+            else st.insHoms[is]++;
           }
         }
       }

@@ -1,6 +1,6 @@
 /**
  * Output sinks: plain text or BGZF to a file or stdout, buffered, with backpressure.
- * `-O v` plain VCF, `-O z` BGZF-compressed VCF (`-O b|u` BCF arrive with the formats issue).
+ * `-O v` plain VCF, `-O z` BGZF-compressed VCF (`-O b|u` BCF: bcf/encode.ts BcfSink over these sinks).
  */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
@@ -19,8 +19,10 @@ export const BGZF_EOF = Buffer.from('1f8b08040000000000ff0600424302001b000300000
  * `.vcf.bgz` (BGZF) wins over `-O`; otherwise `-O` (v, z, b, u, optionally followed by a level 0-9,
  * or a bare level meaning compressed), and `-l` alone asks for compression. Deviation: a name
  * ending in `.gz`/`.bgz` without `-O` is written BGZF-compressed (bcftools would write plain text).
+ * A `.bcf` name means compressed BCF whatever `-O` says; BCF (`b`, `u`) only for callers that pass
+ * `allowBcf` (they write through bcf/encode.ts `openTextSink`).
  */
-export function outputTypeFor(path: string | undefined, explicit?: string, levelGiven = false): OutputType {
+export function outputTypeFor(path: string | undefined, explicit?: string, levelGiven = false, allowBcf = false): OutputType {
   let t: OutputType | undefined;
   if (explicit !== undefined) {
     const m = /^([vzbu]?)([0-9]?)$/.exec(explicit);
@@ -30,8 +32,11 @@ export function outputTypeFor(path: string | undefined, explicit?: string, level
   const p = path && path !== '-' ? path.toLowerCase() : '';
   if (p.endsWith('.vcf')) return 'v';
   if (p.endsWith('.vcf.gz') || p.endsWith('.vcf.bgz')) return 'z';
-  if (p.endsWith('.bcf')) throw usageError('BCF output is not supported yet; write .vcf or .vcf.gz');
-  if (t === 'b' || t === 'u') throw usageError(`-O ${t} (BCF output) is not supported yet; use -O v or -O z`);
+  if (p.endsWith('.bcf')) {
+    if (!allowBcf) throw usageError('BCF output is not supported by this command yet; write .vcf or .vcf.gz');
+    return 'b';
+  }
+  if ((t === 'b' || t === 'u') && !allowBcf) throw usageError(`-O ${t} (BCF output) is not supported by this command yet; use -O v or -O z`);
   if (t) return t === 'v' && levelGiven ? 'z' : t;
   if (levelGiven || /\.(gz|bgz|bgzf)$/.test(p)) return 'z';
   return 'v';
@@ -112,6 +117,15 @@ class StdoutTarget implements ByteTarget {
     if (this.closed) return;
     await new Promise<void>((res) => process.stdout.write('', () => res()));
   }
+}
+
+/** Where VCF text goes: an OutputSink, or the BCF encoder taking the same text (bcf/encode.ts). */
+export interface TextSink {
+  write(data: string | Buffer): Promise<void> | void;
+  writeLatin1(data: string): Promise<void> | void;
+  writeSlice(src: Buffer, s: number, e: number): Promise<void> | void;
+  close(): Promise<void>;
+  readonly bytesOut: number;
 }
 
 /** Buffered text sink; BGZF-compresses when asked. */
