@@ -129,13 +129,16 @@ function firstDiff(a: string, b: string): string {
   return 'outputs differ';
 }
 
-/** why a case cannot pass yet, from what it uses (shown in the report next to the observed failure) */
+/** why a case cannot pass yet, from what it uses (shown in the report before the observed failure) */
 function knownCause(c: Case, stderr: string): string {
   const a = ` ${c.args} ${c.regions} `;
-  if (/\s-[rR]\s?\S|--regions/.test(a)) return `needs ${c.sub} -r/-R (index-based regions: expected to pass once ${c.sub} reads regions through the index)`;
-  if (/unknown command 'filter'|unknown command "filter"/.test(stderr)) return '`filter` command not built yet';
-  if (c.sub === 'view' && /unknown option|error: option/.test(stderr)) return 'view filter options not built yet (src/vcf/view.ts, view helper)';
-  if (/expression engine/.test(stderr)) return '-i/-e expression engine (src/expr/filter.ts) not available yet';
+  const regions = /\s-[rR]\s?\S|--regions/.test(a);
+  const opt = /unknown option '([^']*)'/.exec(stderr);
+  if (regions && c.sub !== 'query') {
+    return `needs \`${c.sub} -r/-R\` (index-based regions; expected to pass once ${c.sub} reads regions through the index)`;
+  }
+  if (/unknown command '(\w+)'/.test(stderr)) return `\`${c.sub}\` command not available yet`;
+  if (opt) return `${c.sub} option not implemented yet: ${opt[1]}`;
   return '';
 }
 

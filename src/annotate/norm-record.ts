@@ -206,11 +206,20 @@ export class NormRec {
     return s;
   }
 
-  /** htslib's bcf_get_variant_types: the OR of every ALT's type (0 = REF only) */
+  private _vt?: number;
+
+  /**
+   * htslib's bcf_get_variant_types: the OR of every ALT's type (0 = REF only). Computed once and
+   * cached, as htslib 1.16 does: changing the alleles later does not refresh it (bcftools norm
+   * decisions depend on that).
+   */
   get variantTypes(): number {
-    let t = 0;
-    for (const a of this.alts) t |= variantType(this.ref, a);
-    return t;
+    if (this._vt === undefined) {
+      let t = 0;
+      for (const a of this.alts) t |= variantType(this.ref, a);
+      this._vt = t;
+    }
+    return this._vt;
   }
 }
 

@@ -206,8 +206,9 @@ export type RealignOutcome =
  * bcftools' realign(): check REF against the reference, then trim and left-align the alleles.
  * `pos` is 1-based; the outcome's `pos` too. `checkAlts` false reproduces bcftools on the records
  * it has just split: it then checks no ALT for non-ACGTN bases (its length argument is 0 there).
+ * `types` gives the record's (cached) variant types; by default they are computed from `alleles`.
  */
-export function realignAlleles(fasta: FastaReader, chrom: string, pos: number, alleles: string[], checkAlts = true): RealignOutcome {
+export function realignAlleles(fasta: FastaReader, chrom: string, pos: number, alleles: string[], checkAlts = true, types?: () => number): RealignOutcome {
   const pos0 = pos - 1;
   const ref0 = alleles[0];
   const fetched = fasta.fetch(chrom, pos0, pos0 + ref0.length - 1);
@@ -216,9 +217,10 @@ export function realignAlleles(fasta: FastaReader, chrom: string, pos: number, a
   if (hasNonAcgtn(ref0)) return { kind: 'non-acgtn-ref', refSeq };
   if (refSeq !== ref0.toUpperCase()) return { kind: 'ref-mismatch', refSeq };
   if (alleles.length === 1) return { kind: 'ref-only' };
-  let types = 0;
-  for (let i = 1; i < alleles.length; i++) types |= variantTypeOf(ref0, alleles[i]);
-  if (types === VCF_BND) return { kind: 'symbolic' };
+  let vt = 0;
+  if (types) vt = types();
+  else for (let i = 1; i < alleles.length; i++) vt |= variantTypeOf(ref0, alleles[i]);
+  if (vt === VCF_BND) return { kind: 'symbolic' };
   const als: string[] = [];
   for (let i = 0; i < alleles.length; i++) {
     const a = alleles[i];
@@ -460,7 +462,7 @@ function fixDupAlt(line: NormRec): void {
 
 /** -c handling of a realign outcome; returns false when the record is to be dropped */
 function realignLine(st: State, line: NormRec): 'ok' | 'mismatch' | 'dup' {
-  const out = realignAlleles(st.fasta!, line.chrom, line.pos, line.alleles, !line.fromSplit);
+  const out = realignAlleles(st.fasta!, line.chrom, line.pos, line.alleles, !line.fromSplit, () => line.variantTypes);
   const { exit } = st.plan;
   const warn = (st.plan.checkRef & CHECK_WARN) !== 0;
   const where = `${line.chrom}:${line.pos}`;

@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .option('-d, --depth <min,max,step>', 'depth distribution: min,max,bin size [0,500,1]')
     .option('-I, --split-by-ID', 'collect stats for sites with an ID separately (known vs novel)')
     .option('--af-tag <tag>', 'allele frequency INFO tag to use instead of AC/AN or the genotypes')
+    .option('--compat <version>', 'bcftools behaviour to reproduce: 1.16 (default) or 1.22 (adds the VAF section)')
     .option('--json', 'write the statistics as JSON (the same numbers, one typed array per section)')
     .option('-o, --output <file>', 'output file (default stdout)')
     .option('--threads <n>', 'worker threads for BGZF decompression', parseIntOpt('--threads'))
@@ -53,6 +54,7 @@ export function register(program: Command): void {
         depth: o.depth as string | undefined,
         splitById: !!o.splitByID,
         afTag: o.afTag as string | undefined,
+        compat: o.compat as string | undefined,
         threads: o.threads as number | undefined,
         maxLineBytes: o.maxLineBytes as number | undefined,
         commandLine: commandLine(),

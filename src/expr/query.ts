@@ -14,7 +14,7 @@ import { VcfRecord } from '../vcf/record.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import * as fs from 'node:fs';
 import { selectSamples, parseSampleList, readSampleFile } from '../vcf/samples.js';
-import { compileFormat, type CompiledFormat, type FormatExprHooks } from './format.js';
+import { compileFormat, type CompiledFormat } from './format.js';
 import { QLine } from './format-line.js';
 import { ByteOut } from './format-out.js';
 import type { VcfHeader } from '../vcf/header.js';

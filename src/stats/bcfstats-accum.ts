@@ -19,6 +19,7 @@ export const M_INDEL = 60;
 const F32 = new Float32Array(1);
 const I32 = new Int32Array(F32.buffer);
 export const NAF_HWE = 100;
+export const VAF_BINS = 21;
 
 /** bcftools' dist_t with npow=5: exact bins up to 10^5, then 90000 bins per order of magnitude */
 export class Dist {
@@ -102,8 +103,11 @@ export class StatsSet {
   readonly afHwe: Float64Array;
   readonly nvaf: Float64Array;
   readonly dvaf: Float64Array;
+  /** newer bcftools: per sample, 21 VAF bins (round(VAF*20)) of SNV and of indel alleles */
+  readonly vafSnv: Float64Array;
+  readonly vafIndel: Float64Array;
 
-  constructor(mAf: number, nSmpl: number, dpMin: number, dpMax: number, dpStep: number) {
+  constructor(mAf: number, nSmpl: number, dpMin: number, dpMax: number, dpStep: number, newer = false) {
     this.afTs = new Float64Array(mAf);
     this.afTv = new Float64Array(mAf);
     this.afSnps = new Float64Array(mAf);
@@ -119,6 +123,8 @@ export class StatsSet {
     this.afHwe = new Float64Array(n ? mAf * NAF_HWE : 0);
     this.nvaf = new Float64Array(n ? M_INDEL * 2 + 1 : 0);
     this.dvaf = new Float64Array(n ? M_INDEL * 2 + 1 : 0);
+    this.vafSnv = new Float64Array(newer ? n * VAF_BINS : 0);
+    this.vafIndel = new Float64Array(newer ? n * VAF_BINS : 0);
   }
 }
 
@@ -138,6 +144,10 @@ export interface InputInfo {
   file: string;
   /** header sample index of each selected sample (files->samples order) */
   sampleMap: Int32Array;
+  /** sampleMap is 0, 1, 2, ... */
+  identity: boolean;
+  /** sample columns to parse for the selected samples: max(map)+1, at least their number */
+  scanNeed: number;
   /** type checks of INFO/FORMAT tags */
   acDeclared: boolean; anDeclared: boolean; acInt: boolean; anInt: boolean;
   acType: string; anType: string;
@@ -159,6 +169,11 @@ export interface CollectorOptions {
   nStats: number;
   splitById: boolean;
   afTag: Buffer | null;
+  /**
+   * newer bcftools (the ~1.22 of c_bcftools_expected): ts/tv of both ALT alleles of alt-het
+   * genotypes, indel VAF over the total depth, and the per-sample VAF histograms
+   */
+  newer: boolean;
 }
 
 /**
@@ -176,6 +191,8 @@ class SampleFields {
   adS = new Int32Array(0); adE = new Int32Array(0);
   /** the largest allele index among the genotypes */
   maxAllele = 0;
+  /** a GT that is not a genotype was seen */
+  bad = false;
   gi = -1; di = -1; ai = -1;
   /** FORMAT text of the last line whose key indexes are cached */
   private fmt = Buffer.alloc(256);
@@ -222,6 +239,7 @@ class SampleFields {
   scan(site: Site, n: number, wantAd: boolean): void {
     this.ensure(n);
     this.n = n;
+    this.bad = false;
     const b = site.buf;
     const e = site.e;
     const gi = this.gi, di = this.di, ai = wantAd ? this.ai : -1;
@@ -264,6 +282,7 @@ class SampleFields {
             gc[k] = GT_UNKN;
           } else {
             const g = gtType(b, fs, p);
+            if (g < 0) this.bad = true;
             gc[k] = g < 0 ? -2 : g;
             ga[k] = gtOut.ial;
             gb[k] = gtOut.jal;
@@ -343,6 +362,7 @@ class SampleFields {
           gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0;
         } else {
           const g = gtType(b, fs, p);
+          if (g < 0) this.bad = true;
           gc[k] = g < 0 ? -2 : g;
           ga[k] = gtOut.ial;
           gb[k] = gtOut.jal;
@@ -406,6 +426,10 @@ export class Collector {
   private acBuf = new Int32Array(16);
   private readonly iv = new IntList();
   private tstv = new Int8Array(16);
+  /** the GT classes / alleles of the selected samples of the current line, per input */
+  private readonly curGc: Int8Array[] = [new Int8Array(0), new Int8Array(0)];
+  private readonly curGa: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
+  private readonly curGb: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
   private readonly sf: SampleFields[] = [new SampleFields(), new SampleFields()];
   /** per-line GT class / alleles of every selected sample, per input */
   private gtc: Int8Array[] = [];
@@ -624,7 +648,7 @@ export class Collector {
     const sf = this.sf[idx];
     if (this.scannedGen[idx] !== site.gen || this.scannedSite[idx] !== site || sf.n < n) {
       sf.keys(site);
-      const wantAd = sf.ai >= 0 && (sf.di < 0 || (site.lineType & VT_INDEL) !== 0);
+      const wantAd = sf.ai >= 0 && (sf.di < 0 || (site.lineType & VT_INDEL) !== 0 || this.opts.newer);
       sf.scan(site, Math.max(n, this.scannedGen[idx] === site.gen && this.scannedSite[idx] === site ? sf.n : 0), wantAd);
       this.scannedGen[idx] = site.gen;
       this.scannedSite[idx] = site;
@@ -694,18 +718,21 @@ export class Collector {
     if (sf.gi < 0) return false;
     const map = inp.sampleMap;
     const n = map.length;
-    let need = 0;
-    for (let k = 0; k < n; k++) if (map[k] + 1 > need) need = map[k] + 1;
-    if (need < n) need = n; // DP/AD are read by selected-sample index (as bcftools does)
-    this.ensureScan(site, idx, need);
-    const gc = this.gtc[idx], ga = this.gia[idx], gb = this.gja[idx];
+    // DP/AD are read by selected-sample index (as bcftools does): scan at least n columns
+    this.ensureScan(site, idx, inp.scanNeed);
     const nA = site.nAllele;
     const sgc = sf.gc, sga = sf.ga, sgb = sf.gb;
-    for (let k = 0; k < n; k++) {
-      const j = map[k];
-      gc[k] = sgc[j]; ga[k] = sga[j]; gb[k] = sgb[j];
+    if (inp.identity) {
+      this.curGc[idx] = sgc; this.curGa[idx] = sga; this.curGb[idx] = sgb;
+    } else {
+      const gc = this.gtc[idx], ga = this.gia[idx], gb = this.gja[idx];
+      for (let k = 0; k < n; k++) {
+        const j = map[k];
+        gc[k] = sgc[j]; ga[k] = sga[j]; gb[k] = sgb[j];
+      }
+      this.curGc[idx] = gc; this.curGa[idx] = ga; this.curGb[idx] = gb;
     }
-    if (sf.maxAllele >= nA || sf.gc.subarray(0, sf.n).includes(-2)) {
+    if (sf.maxAllele >= nA || sf.bad) {
       const b = site.buf;
       for (let k = 0; k < n; k++) {
         const j = map[k];
@@ -733,7 +760,7 @@ export class Collector {
       const useAd = (lineType & VT_INDEL) !== 0 && sf.ai >= 0;
       const ref = acgt2int(b[site.alS[0]]);
       let nNref = 0, iNref = 0;
-      const gc = this.gtc[idx], ga = this.gia[idx], gb = this.gja[idx];
+      const gc = this.curGc[idx], ga = this.curGa[idx], gb = this.curGb[idx];
       const vt = site.vtype;
       // per allele: transition (1), transversion (2) or an ALT that is not A/C/G/T (-1)
       const nA = site.nAllele;
@@ -746,29 +773,35 @@ export class Collector {
       }
       const missing = st.missing, hapRef = st.hapRef, hapAlt = st.hapAlt, hets = st.hets, homRR = st.homRR, homAA = st.homAA;
       const ts = st.ts, tv = st.tv;
+      const newer = this.opts.newer;
       for (let is = 0; is < nS; is++) {
         const gt = gc[is];
-        if (gt === GT_UNKN) { missing[is]++; continue; }
-        if (gt === GT_HAPL_R) { hapRef[is]++; continue; }
-        if (gt === GT_HAPL_A) { hapAlt[is]++; continue; }
-        const ial = ga[is], jal = gb[is];
         if (gt === GT_HOM_RR) {
           nrefTot++;
           homRR[is]++;
           continue; // a hom-ref genotype has variant type REF: counted as such, nothing else
         }
+        if (gt === GT_UNKN) { missing[is]++; continue; }
+        if (gt === GT_HAPL_R) { hapRef[is]++; continue; }
+        if (gt === GT_HAPL_A) { hapAlt[is]++; continue; }
+        const ial = ga[is], jal = gb[is];
         nNref++;
         iNref = is;
         if (gt === GT_HET_RA) nhetTot++;
         else naltTot++;
         const varType = vt[ial] | vt[jal];
-        if (varType & VT_SNP) {
+        if (varType & VT_SNP || varType === VT_REF) {
           if (gt === GT_HOM_AA) homAA[is]++;
           else hets[is]++;
           const t = tstv[ial];
           if (t === 1) ts[is]++;
           else if (t === 2) tv[is]++;
           else if (t === -1) continue;
+          if (newer && jal !== ial && jal > 0) {
+            const t2 = tstv[jal];
+            if (t2 === 1) ts[is]++;
+            else if (t2 === 2) tv[is]++;
+          }
         }
         if (varType & VT_INDEL) {
           st.indels[is]++;
@@ -791,6 +824,7 @@ export class Collector {
         }
       }
       if (nNref === 1) st.sngl[iNref]++;
+      if (newer && sf.ai >= 0) this.vafHistogram(st, site, inp, idx, gc, ga, gb);
     }
     const tot = nhetTot + nrefTot + naltTot;
     if (tot) {
@@ -850,13 +884,46 @@ export class Collector {
     const a = this.iv.v[ial], c = this.iv.v[jal];
     if (a !== a || c !== c) return;
     if (!a && !c) return;
-    const dvaf = f32(a / (a + c));
+    let den = a + c;
+    if (this.opts.newer) {
+      den = 0;
+      for (let i = 0; i < n; i++) if (this.iv.v[i] === this.iv.v[i]) den += this.iv.v[i];
+    }
+    const dvaf = f32(a / den);
     let len = site.vn[ial];
     if (len < -M_INDEL) len = -M_INDEL;
     else if (len > M_INDEL) len = M_INDEL;
     const bin = M_INDEL + len;
     st.nvaf[bin]++;
     st.dvaf[bin] += dvaf;
+  }
+
+  /** newer bcftools: VAF (AD of the allele / total AD) of each ALT allele of a genotype, binned by 0.05 */
+  private vafHistogram(st: StatsSet, site: Site, inp: InputInfo, idx: number, gc: Int8Array, ga: Int32Array, gb: Int32Array): void {
+    if (inp.adFmtType !== 'Integer') throw this.fmtTypeError(site, 'AD', inp.adFmtType);
+    const sf = this.sf[idx];
+    const vt = site.vtype;
+    const nS = this.opts.nSmpl;
+    for (let is = 0; is < nS; is++) {
+      const gt = gc[is];
+      if (gt === GT_HOM_RR || gt === GT_UNKN || gt === GT_HAPL_R) continue;
+      const s = sf.adS[is];
+      if (s < 0) continue;
+      const n = intList(site.buf, s, sf.adE[is], this.iv);
+      const v = this.iv.v;
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (v[i] === v[i]) sum += v[i];
+      if (!sum) continue;
+      for (let k = 0; k < 2; k++) {
+        const al = k === 0 ? ga[is] : gb[is];
+        if (al <= 0 || (k === 1 && al === ga[is]) || al >= n) continue;
+        const x = v[al];
+        if (x !== x || !x) continue;
+        const bin = Math.trunc(f32(x / sum) * 20 + 0.5);
+        if (vt[al] & VT_SNP) st.vafSnv[is * VAF_BINS + bin]++;
+        else if (vt[al] & VT_INDEL) st.vafIndel[is * VAF_BINS + bin]++;
+      }
+    }
   }
 
   /** two-file mode: genotype concordance of a matched pair (first ALT allele's AF bin) */
@@ -873,7 +940,7 @@ export class Collector {
     const snp = (a.lineType & VT_SNP) !== 0;
     const afStats = snp ? this.afGtsSnps : this.afGtsIndels;
     const smplStats = snp ? this.smplGtsSnps : this.smplGtsIndels;
-    const g0 = this.gtc[0], g1 = this.gtc[1];
+    const g0 = this.curGc[0], g1 = this.curGc[1];
     const af = afStats[iaf];
     for (let is = 0; is < this.opts.nSmpl; is++) {
       const gt0 = g0[is], gt1 = g1[is];
@@ -892,7 +959,7 @@ export class Collector {
 }
 
 function stats_push(list: StatsSet[], o: CollectorOptions): void {
-  list.push(new StatsSet(o.mAf, o.nSmpl, o.dpMin, o.dpMax, o.dpStep));
+  list.push(new StatsSet(o.mAf, o.nSmpl, o.dpMin, o.dpMax, o.dpStep, o.newer));
 }
 
 export { GT_HET_AA, GT_HOM_AA };

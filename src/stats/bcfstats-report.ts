@@ -4,7 +4,7 @@
  * plot-vcfstats read it. Numbers in the typed form are those the text shows (already rounded to
  * the printed precision); a "." or NA cell of the text is null.
  */
-import { M_INDEL, NAF_HWE, type Collector, Dist, type GtCmp, type StatsSet } from './bcfstats-accum.js';
+import { M_INDEL, NAF_HWE, VAF_BINS, type Collector, Dist, type GtCmp, type StatsSet } from './bcfstats-accum.js';
 import { f32, fmtF } from './bcfstats-num.js';
 
 export interface SnRow {
@@ -35,6 +35,8 @@ export interface PsiRow {
   nInsHets: number; nDelHets: number; nInsAltHoms: number; nDelAltHoms: number;
 }
 export interface HweRow { id: number; af: number; observations: number; p25: number; median: number; p75: number }
+/** newer bcftools only: per-sample counts of ALT-allele VAF in 21 bins (0, 0.05, ..., 1) */
+export interface VafRow { id: number; sample: string; snv: number[]; indel: number[] }
 export interface GcAfRow {
   id: number; af: number; rrHomMatches: number; raHetMatches: number; aaHomMatches: number;
   rrHomMismatches: number; raHetMismatches: number; aaHomMismatches: number; r2: number | null; genotypes: number;
@@ -78,6 +80,8 @@ export interface StatsReport {
   PSC: PscRow[];
   PSI: PsiRow[];
   HWE: HweRow[];
+  /** only with compat "1.22" */
+  VAF: VafRow[];
   /** problems reported while reading (unknown samples, renamed contigs, ...) */
   warnings: string[];
 }
@@ -93,6 +97,8 @@ export interface ReportMeta {
   splitById: boolean;
   /** two files given and -s/-S: the comparison sections are printed */
   compare: boolean;
+  /** the (first) header declares FORMAT/AD */
+  hasAd: boolean;
   warnings: string[];
 }
 
@@ -128,7 +134,7 @@ export function buildReport(c: Collector, meta: ReportMeta): StatsReport {
     format: 'bcftools-stats', bcftoolsVersion: '1.16', producer: meta.producer, commandLine: meta.commandLine,
     sets, samples: meta.samples,
     SN: [], TSTV: [], SiS: [], AF: [], QUAL: [], IDD: [], ST: [], GCsAF: [], NRDs: [], GCiAF: [], NRDi: [],
-    GCsS: [], GCiS: [], GCTs: [], GCTi: [], DP: [], PSC: [], PSI: [], HWE: [], warnings: meta.warnings,
+    GCsS: [], GCiS: [], GCTs: [], GCTi: [], DP: [], PSC: [], PSI: [], HWE: [], VAF: [], warnings: meta.warnings,
   };
   const afValue = (i: number) => r2f((i - 1) / (mAf - 1), 6);
   for (let id = 0; id < nStats; id++) {
@@ -251,6 +257,18 @@ export function buildReport(c: Collector, meta: ReportMeta): StatsReport {
       }
     }
     for (let id = 0; id < nStats; id++) hweRows(c.stats[id], id, mAf, afValue, rep.HWE);
+    if (o.newer && meta.hasAd) {
+      for (let id = 0; id < nStats; id++) {
+        const s = c.stats[id];
+        for (let i = 0; i < o.nSmpl; i++) {
+          rep.VAF.push({
+            id, sample: meta.samples[i],
+            snv: Array.from(s.vafSnv.subarray(i * VAF_BINS, (i + 1) * VAF_BINS)),
+            indel: Array.from(s.vafIndel.subarray(i * VAF_BINS, (i + 1) * VAF_BINS)),
+          });
+        }
+      }
+    }
   }
   return rep;
 }
@@ -450,6 +468,11 @@ export function renderText(r: StatsReport): string {
     }
     p('# HWE\n# HWE\t[2]id\t[3]1st ALT allele frequency\t[4]Number of observations\t[5]25th percentile\t[6]median\t[7]75th percentile\n');
     for (const h of r.HWE) p(`HWE\t${h.id}\t${fmtF(h.af)}\t${h.observations}\t${fmtF(h.p25)}\t${fmtF(h.median)}\t${fmtF(h.p75)}\n`);
+    if (r.VAF.length) {
+      p('# VAF, Variant Allele Frequency determined as fraction of alternate reads in FORMAT/AD\n');
+      p('# VAF\t[2]id\t[3]sample\t[4]SNV VAF distribution\t[5]indel VAF distribution\n');
+      for (const v of r.VAF) p(`VAF\t${v.id}\t${v.sample}\t${v.snv.join(',')}\t${v.indel.join(',')}\n`);
+    }
   }
   return out.join('');
 }

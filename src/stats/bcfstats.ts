@@ -61,6 +61,12 @@ export interface BcfStatsOptions {
   /** BGZF inflate threads */
   threads?: number;
   maxLineBytes?: number;
+  /**
+   * "1.16" (default): bcftools 1.16. "1.22": the newer bcftools the c_bcftools_expected files
+   * come from (VAF section; ts/tv of both ALT alleles of alt-het genotypes; indel VAF over the
+   * total depth), inferred from its output; see docs/stats-differences.md
+   */
+  compat?: string;
   /** shown in the "command line" comment */
   commandLine?: string;
 }
@@ -151,8 +157,14 @@ function chooseSamples(headers: VcfHeader[], files: string[], opts: BcfStatsOpti
 
 function inputInfo(header: VcfHeader, file: string, map: Int32Array, afTag: string | undefined): InputInfo {
   const t = (k: string) => header.info.get(k)?.type;
+  let need = map.length;
+  let identity = true;
+  for (let k = 0; k < map.length; k++) {
+    if (map[k] + 1 > need) need = map[k] + 1;
+    if (map[k] !== k) identity = false;
+  }
   return {
-    header, file, sampleMap: map,
+    header, file, sampleMap: map, identity, scanNeed: need,
     acDeclared: header.info.has('AC'), anDeclared: header.info.has('AN'),
     acInt: t('AC') === 'Integer', anInt: t('AN') === 'Integer',
     acType: t('AC') ?? 'undefined', anType: t('AN') ?? 'undefined',
@@ -194,6 +206,7 @@ export async function bcfStats(opts: BcfStatsOptions): Promise<StatsReport> {
   if (files.length < 1 || files.length > 2) throw usageError('stats takes one file, or two files to compare');
   if (opts.include !== undefined && opts.exclude !== undefined) throw usageError('only one -i or -e expression can be given, and they cannot be combined');
   if (files.length === 2 && opts.splitById) throw usageError('--split-by-ID works with one file only');
+  if (opts.compat !== undefined && opts.compat !== '1.16' && opts.compat !== '1.22') throw usageError(`--compat takes 1.16 or 1.22, not "${opts.compat}"`);
   const depth = parseDepth(opts.depth);
   return files.length === 1 ? singleFile(opts, depth) : twoFiles(opts, depth);
 }
@@ -206,6 +219,7 @@ function collectorOptions(opts: BcfStatsOptions, headers: VcfHeader[], choice: S
     mAf, nSmpl: choice ? choice.names.length : 0, samplesGiven: !!choice,
     firstAlleleOnly: !!opts.firstAlleleOnly, dpMin: depth.min, dpMax: depth.max, dpStep: depth.step,
     nStats, splitById: !!opts.splitById, afTag: opts.afTag !== undefined ? Buffer.from(opts.afTag, 'latin1') : null,
+    newer: opts.compat === '1.22',
   };
 }
 
@@ -219,6 +233,7 @@ function reportFor(c: Collector, opts: BcfStatsOptions, headers: VcfHeader[], ch
     samples: choice ? choice.names : [],
     splitById: !!opts.splitById,
     compare: opts.files.length === 2 && !!choice,
+    hasAd: headers[0].format.has('AD'),
     warnings,
   });
 }

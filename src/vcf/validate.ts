@@ -8,6 +8,7 @@
 import { VcfError } from './errors.js';
 import { openInput, openInputFromBuffer, type OpenedInput } from './input.js';
 import { splitLines, DEFAULT_MAX_LINE_BYTES } from './lines.js';
+import { bcfAsVcfText } from './bcf/reader.js';
 import { ruleSeverity } from './rules.js';
 import { HeaderChecker } from './validate/header.js';
 import { RecordChecker } from './validate/record.js';
@@ -140,9 +141,9 @@ async function validateInput(file: string, open: () => Promise<OpenedInput>, opt
 
   try {
     const input = await open();
-    if (input.compression === 'bcf') {
-      report('BCF_UNSUPPORTED', 1, 1, 'BCF input is not validated yet (convert with `bcftools view -Ov`)');
-    } else {
+    // BCF: the VCF text of its header and records, as bcftools prints them (src/vcf/bcf/reader.ts)
+    const source = input.compression === 'bcf' ? bcfAsVcfText(input) : input.chunks;
+    {
       // count bytes, remember the last one (final newline), and refuse binary data before any
       // line is assembled: a binary file may have no newline for megabytes
       const tracked = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -159,7 +160,7 @@ async function validateInput(file: string, open: () => Promise<OpenedInput>, opt
           yield c;
         }
       };
-      outer: for await (const b of splitLines(tracked(input.chunks), file, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
+      outer: for await (const b of splitLines(tracked(source), file, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
         for (let i = 0; i < b.n; i++) {
           const lineNo = b.firstLineNo + i;
           const text = b.buf.toString('utf8', b.starts[i], b.ends[i]);

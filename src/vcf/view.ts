@@ -20,7 +20,8 @@
  */
 import { latin1 } from './bytes.js';
 import { VcfReader, tooFewColumns } from './reader.js';
-import { OutputSink, outputTypeFor, compressionLevelFor, type OutputType } from './writer.js';
+import { outputTypeFor, compressionLevelFor, type OutputType, type TextSink } from './writer.js';
+import { BcfSink, openTextSink } from './bcf/encode.js';
 import { selectSamples, type SampleSelection } from './samples.js';
 import { VcfError } from './errors.js';
 import type { VcfHeader } from './header.js';
@@ -80,11 +81,11 @@ interface Plan {
 }
 
 export async function view(opts: ViewOptions): Promise<ViewResult> {
-  const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined);
+  const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
   const level = compressionLevelFor(opts.outputType, opts.compressionLevel);
   // reuseBuffers: the loop below copies every byte it writes and keeps nothing across batches
   const reader = await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes, reuseBuffers: true, threads: opts.threads });
-  let sink: OutputSink | undefined;
+  let sink: TextSink | undefined;
   let records = 0;
   let sel: SampleSelection, plan: Plan;
   try {
@@ -92,12 +93,18 @@ export async function view(opts: ViewOptions): Promise<ViewResult> {
     sel = selectSamples(header.samples, opts);
     for (const w of sel.warnings) opts.onWarning?.(w);
     plan = makePlan(reader.file, header, sel, opts);
-    sink = OutputSink.open(opts.output, outputType, { level });
+    // -O b|u: the same text goes through the BCF encoder (bcf/encode.ts)
+    sink = openTextSink(opts.output, outputType, { level, source: { file: reader.file, firstDataLine: reader.firstDataLine } });
     if (!opts.noHeader) {
       const extra = opts.noVersion ? [] : provenanceLines('view', opts.commandLine);
       await sink.write(viewHeaderText(header, plan, sel.names, extra));
     }
-    if (!opts.headerOnly) records = await writeRecords(reader, sink, plan);
+    if (!opts.headerOnly) {
+      // BCF to BCF with the samples unchanged: the records are copied, as bcftools keeps them
+      const same = plan.keep.length === plan.nIn && plan.keep.every((k, i) => k === i) && !plan.updateAC && !opts.dropGenotypes;
+      const copied = same && reader.bcf && sink instanceof BcfSink ? await sink.copyRecords(reader.bcf) : null;
+      records = copied ?? await writeRecords(reader, sink, plan);
+    }
   } finally {
     await reader.close();
     if (sink) await sink.close();
@@ -158,7 +165,7 @@ export function viewHeaderText(header: VcfHeader, plan: Pick<Plan, 'sitesOnly' |
 const NL = Buffer.from('\n');
 const MISSING_COL = Buffer.from('\t.');
 
-async function writeRecords(reader: VcfReader, sink: OutputSink, plan: Plan): Promise<number> {
+async function writeRecords(reader: VcfReader, sink: TextSink, plan: Plan): Promise<number> {
   const { nIn, runs, sitesOnly, updateAC, allRemoved, file } = plan;
   const nOut = plan.keep.length;
   // copy the whole sample block when the output samples are the input samples in order

@@ -22,6 +22,7 @@ import { VcfHeader } from '../header.js';
 import { strtodPrefix } from '../../expr/format-num.js';
 import { OutputSink, type OutputType, type TextSink } from '../writer.js';
 import { BcfDictionary } from './dict.js';
+import type { OpenedBcf } from './reader.js';
 import {
   BT_CHAR, BT_FLOAT, BT_INT16, BT_INT32, BT_INT8, BT_NULL, FLOAT_MISSING, FLOAT_VECTOR_END, HT_FLAG, HT_INT, HT_REAL,
   HT_STR, INT16_MIN, INT32_MIN, INT8_MIN,
@@ -86,6 +87,7 @@ function encInt1(o: Bytes, x: number): void {
 function encVint(o: Bytes, n: number, a: Int32Array, wsize: number): void {
   if (n <= 0) { encSize(o, 0, BT_NULL); return; }
   if (n === 1) { encInt1(o, a[0]); return; }
+  if (wsize <= 0) wsize = n;
   let max = MISSING, min = 2147483647;
   for (let i = 0; i < n; i++) {
     const v = a[i];
@@ -462,7 +464,8 @@ export class BcfEncoder {
       let t = SS[i];
       const se = SE[i];
       let j = 0;
-      while (j < nf) {
+      // htslib stops at the end of the line: an empty last field of the last column is missing
+      while (j < nf && t < le) {
         const type = this.fType[j];
         const base = off[j] + i * size[j];
         const cap = size[j] >> 2;
@@ -628,19 +631,25 @@ export class BcfSink implements TextSink {
   private readonly file: string;
   private headerLines: string[] | null = [];
   private enc?: BcfEncoder;
+  private dict?: BcfDictionary;
   private readonly rec = new Bytes();
   /** a line not complete yet, copied */
   private part = Buffer.allocUnsafe(1 << 16);
   private partLen = 0;
   private lineNo = 0;
 
-  private constructor(inner: OutputSink, file: string) {
+  /** where records come from, for error locations: data line k is line firstDataLine + k there */
+  private readonly source?: BcfSource;
+  private records = 0;
+
+  private constructor(inner: OutputSink, file: string, source?: BcfSource) {
     this.inner = inner;
     this.file = file;
+    this.source = source;
   }
 
-  static open(path: string | undefined, type: 'b' | 'u', opts: { level?: number } = {}): BcfSink {
-    return new BcfSink(OutputSink.open(path, type === 'b' ? 'z' : 'v', opts), path ?? '-');
+  static open(path: string | undefined, type: 'b' | 'u', opts: { level?: number; source?: BcfSource } = {}): BcfSink {
+    return new BcfSink(OutputSink.open(path, type === 'b' ? 'z' : 'v', opts), path ?? '-', opts.source);
   }
 
   get bytesOut(): number { return this.inner.bytesOut; }
@@ -667,8 +676,9 @@ export class BcfSink implements TextSink {
       if (end < 0) { this.keep(src, p, e); break; }
       if (this.partLen > 0) {
         this.keep(src, p, end);
-        this.line(this.part, 0, this.partLen);
+        const n = this.partLen;
         this.partLen = 0;
+        this.line(this.part, 0, n);
       } else this.line(src, p, end);
       p = end + 1;
     }
@@ -687,6 +697,8 @@ export class BcfSink implements TextSink {
   }
 
   private line(b: Buffer, s: number, e: number): void {
+    if (this.failed) return;
+    this.failed = true; // until this line is done: a failure stops the output
     this.lineNo++;
     if (e > s && b[e - 1] === 13) e--;
     if (this.headerLines) {
@@ -694,25 +706,56 @@ export class BcfSink implements TextSink {
       if (text.startsWith('#')) {
         this.headerLines.push(text);
         if (!text.startsWith('##')) this.startRecords();
+        this.failed = false;
         return;
       }
       if (this.headerLines.length === 0) throw usageError('BCF output needs the header: -H/--no-header cannot be used with -O b or -O u');
       this.startRecords();
     }
-    if (e === s) return;
-    this.enc!.encode(b, s, e, this.lineNo, this.rec);
+    if (e > s) {
+      const line = this.source ? this.source.firstDataLine + this.records : this.lineNo;
+      this.records++;
+      this.enc!.encode(b, s, e, line, this.rec);
+    }
+    this.failed = false;
   }
+
+  /** set while a line is being encoded: still set after a failure, which ends the output */
+  private failed = false;
 
   private startRecords(): void {
     const lines = this.headerLines!;
     this.headerLines = null;
     const h = bcfHeader(lines, this.file);
-    this.enc = new BcfEncoder(h.dict, h.samples.length, this.file);
+    this.dict = h.dict;
+    this.enc = new BcfEncoder(h.dict, h.samples.length, this.source?.file ?? this.file);
     const text = Buffer.from(h.text + '\0', 'utf8');
     const r = this.rec;
     r.copy(Buffer.from('BCF\x02\x02', 'latin1'), 0, 5);
     r.u32(text.length);
     r.copy(text, 0, text.length);
+  }
+
+  /**
+   * Copy the records of a BCF input unchanged (`view` without sample changes: bcftools keeps the
+   * binary values, text would round floats to 6 digits). Only when the header is written and its
+   * dictionaries number every tag and contig as the input's do; returns null otherwise (the
+   * caller then writes the records as text). Returns the number of records.
+   */
+  async copyRecords(bcf: OpenedBcf): Promise<number | null> {
+    if (this.headerLines !== null || this.failed || this.partLen > 0 || !this.dict) return null;
+    if (!sameNumbers(bcf.dict, this.dict)) return null;
+    let n = 0;
+    const r = this.rec;
+    for await (const rb of bcf.raw) {
+      for (let k = 0; k < rb.n; k++) {
+        const p = rb.shared[k] - 8;
+        r.copy(rb.buf, p, p + 8 + rb.lShared[k] + rb.lIndiv[k]);
+        n++;
+        if (r.n >= 1 << 16) { const w = this.drain(); if (w) await w; }
+      }
+    }
+    return n;
   }
 
   private drain(): Promise<void> | void {
@@ -729,18 +772,40 @@ export class BcfSink implements TextSink {
   }
 
   async close(): Promise<void> {
-    if (this.partLen > 0) {
-      this.line(this.part, 0, this.partLen);
-      this.partLen = 0;
+    try {
+      if (this.partLen > 0 && !this.failed) {
+        const n = this.partLen;
+        this.partLen = 0;
+        this.line(this.part, 0, n);
+      }
+      if (this.headerLines && this.headerLines.length && !this.failed) this.startRecords();
+      if (!this.failed) await this.drain();
+    } finally {
+      await this.inner.close();
     }
-    if (this.headerLines && this.headerLines.length) this.startRecords();
-    await this.drain();
-    await this.inner.close();
   }
 }
 
+/** whether every name the input dictionaries number has the same number (and kind) in the output's */
+function sameNumbers(a: BcfDictionary, b: BcfDictionary): boolean {
+  for (let i = 0; i < a.ids.length; i++) {
+    const x = a.ids[i];
+    if (!x) continue;
+    const y = b.ids[i];
+    if (!y || y.name !== x.name || (x.info >= 0) !== (y.info >= 0) || (x.fmt >= 0) !== (y.fmt >= 0) || x.flt !== y.flt) return false;
+  }
+  for (let i = 0; i < a.contigs.length; i++) if (a.contigs[i] !== undefined && a.contigs[i] !== b.contigs[i]) return false;
+  return true;
+}
+
+/** The input of a BCF sink, named in its errors (the VCF lines it gets are that file's records, in order). */
+export interface BcfSource {
+  file: string;
+  firstDataLine: number;
+}
+
 /** An output sink for `type`: BCF (b, u) or VCF text (v, z). */
-export function openTextSink(path: string | undefined, type: OutputType, opts: { level?: number } = {}): TextSink {
+export function openTextSink(path: string | undefined, type: OutputType, opts: { level?: number; source?: BcfSource } = {}): TextSink {
   return type === 'b' || type === 'u' ? BcfSink.open(path, type, opts) : OutputSink.open(path, type, opts);
 }
 

@@ -279,3 +279,21 @@ async function* rawBatches(
     }
   }
 }
+
+/**
+ * The VCF text of a BCF input (header without IDX, then the records as bcftools prints them), as
+ * chunks of bytes: for consumers of raw text such as the validator.
+ */
+export async function* bcfAsVcfText(input: OpenedInput): AsyncGenerator<Buffer> {
+  const bcf = await openBcf(input);
+  let finished = false;
+  try {
+    yield Buffer.from(bcf.header.toString(), 'utf8');
+    for await (const b of bcf.batches) {
+      if (b.n) yield b.buf.subarray(b.starts[0], b.ends[b.n - 1] + 1);
+    }
+    finished = true;
+  } finally {
+    if (!finished) await bcf.close();
+  }
+}
