@@ -368,7 +368,7 @@ function fixRef(st: State, line: NormRec): void {
   const matches = (a: string, n: number) => a.slice(0, n).toUpperCase() === ref.slice(0, n).toUpperCase();
   if (matches(als[0], reflen)) return;
   if (reflen === 1 && als[0] === '.') {
-    als[0] = ref[0] ?? 'N';
+    als[0] = ref[0] ?? '';
     st.stats.refAdded++;
     line.setAlleles(als);
     return;
@@ -385,21 +385,25 @@ function fixRef(st: State, line: NormRec): void {
     line.setAlleles(als);
     if (matches(als[0], reflen)) return;
   }
+  // N bases of REF (and the ALTs' N at the same offsets) from the reference; past the end of the
+  // contig bcftools copies the reference's terminating NUL, which cuts the allele there
   let fix = 0;
   const chars = als.map((a) => a.split(''));
+  const strlen = (c: string[]) => { const k = c.indexOf('\0'); return k < 0 ? c.length : k; };
   for (let i = 0; i < reflen; i++) {
     if (chars[0][i] !== 'N') continue;
-    if (ref[i] === 'N' || ref[i] === undefined) continue;
-    chars[0][i] = ref[i];
+    if (ref[i] === 'N') continue;
+    const b = ref[i] ?? '\0';
+    chars[0][i] = b;
     fix++;
     for (let j = 1; j < chars.length; j++) {
-      if (chars[j].length <= i || chars[j][i] !== 'N') continue;
-      chars[j][i] = ref[i];
+      if (strlen(chars[j]) <= i || chars[j][i] !== 'N') continue;
+      chars[j][i] = b;
       fix++;
     }
   }
   if (fix) {
-    for (let i = 0; i < als.length; i++) als[i] = chars[i].join('');
+    for (let i = 0; i < als.length; i++) als[i] = chars[i].slice(0, strlen(chars[i])).join('');
     st.stats.refAdded++;
     line.setAlleles(als);
     if (matches(als[0], reflen)) return;
@@ -409,7 +413,8 @@ function fixRef(st: State, line: NormRec): void {
   if (i === als.length) {
     st.stats.refAdded++;
     als[0] = ref.slice(0, reflen);
-    line.setAlleles(als);
+    // a REF running past the end of the contig: bcftools' allele string then ends after REF
+    line.setAlleles(ref.length < reflen ? [als[0]] : als);
     return;
   }
   // an ALT matches the reference: swap it with REF

@@ -6,7 +6,7 @@ export function register(program: Command): void {
   program
     .command('query')
     .description('print fields of VCF records in a user-defined format (bcftools query): -f \'%CHROM\\t%POS[\\t%GT]\\n\'')
-    .argument('[file]', 'input VCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
+    .argument('[file]', 'input VCF or BCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
     .option('-f, --format <string>', 'format string, see bcftools query (%CHROM %POS %INFO/TAG [%SAMPLE %GT] ...)')
     .option('-i, --include <expr>', 'select sites for which the expression is true')
     .option('-e, --exclude <expr>', 'exclude sites for which the expression is true')
