@@ -287,14 +287,17 @@ test('cli: unknown sample exits 2 with one line; --force-samples warns; a bad re
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
 });
 
-test('cli: -o x.vcf.gz writes BGZF with a ##vcf-agent provenance line; -O b is a usage error', async () => {
+test('cli: -o x.vcf.gz writes BGZF with a ##vcf-agent provenance line; -O b writes BGZF-compressed BCF', async () => {
   const out = path.join(tmp, 'cli.vcf.gz');
   const r = await runCli(['view', '-s', '^A', '-o', out, SUBSET]);
   assert.equal(r.code, 0, r.stderr);
   const text = zlib.gunzipSync(fs.readFileSync(out)).toString();
   assert.match(text, /^##vcf-agent_viewVersion=/m);
   assert.match(text, /^##vcf-agent_viewCommand=vcf-agent view -s \^A -o .*cli\.vcf\.gz .*subset\.vcf; Date=/m);
-  assert.equal((await runCli(['view', '-O', 'b', SUBSET])).code, 2);
+  const bcfOut = path.join(tmp, 'cli.bcf');
+  const b = await runCli(['view', '-O', 'b', '-o', bcfOut, SUBSET]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(zlib.gunzipSync(fs.readFileSync(bcfOut)).subarray(0, 5).toString('latin1'), 'BCF\x02\x02');
 });
 
 test('cli: a closed stdout ends quietly with 0', async () => {

@@ -95,7 +95,10 @@ export class StatsSet {
   readonly dp: IDist;
   readonly dpSites: IDist;
   // per sample (only with -s)
-  readonly hets: Float64Array; readonly homRR: Float64Array; readonly homAA: Float64Array;
+  readonly hets: Float64Array; readonly homAA: Float64Array;
+  /** hom-ref genotypes are not counted one by one: nRefHom = gtLines - notRR */
+  gtLines = 0;
+  readonly notRR: Float64Array;
   readonly ts: Float64Array; readonly tv: Float64Array; readonly indels: Float64Array;
   readonly ndp: Float64Array; readonly sdp: Float64Array; readonly sngl: Float64Array;
   readonly hapRef: Float64Array; readonly hapAlt: Float64Array; readonly missing: Float64Array;
@@ -115,7 +118,7 @@ export class StatsSet {
     this.dp = new IDist(dpMin, dpMax, dpStep);
     this.dpSites = new IDist(dpMin, dpMax, dpStep);
     const n = nSmpl;
-    this.hets = new Float64Array(n); this.homRR = new Float64Array(n); this.homAA = new Float64Array(n);
+    this.hets = new Float64Array(n); this.notRR = new Float64Array(n); this.homAA = new Float64Array(n);
     this.ts = new Float64Array(n); this.tv = new Float64Array(n); this.indels = new Float64Array(n);
     this.ndp = new Float64Array(n); this.sdp = new Float64Array(n); this.sngl = new Float64Array(n);
     this.hapRef = new Float64Array(n); this.hapAlt = new Float64Array(n); this.missing = new Float64Array(n);
@@ -193,6 +196,9 @@ class SampleFields {
   maxAllele = 0;
   /** a GT that is not a genotype was seen */
   bad = false;
+  /** the columns whose genotype is not hom-ref (ascending), and how many */
+  nz = new Int32Array(0);
+  nnz = 0;
   gi = -1; di = -1; ai = -1;
   /** FORMAT text of the last line whose key indexes are cached */
   private fmt = Buffer.alloc(256);
@@ -205,6 +211,7 @@ class SampleFields {
     this.gc = new Int8Array(m); this.ga = new Int32Array(m); this.gb = new Int32Array(m);
     this.dpv = new Float64Array(m);
     this.adS = new Int32Array(m); this.adE = new Int32Array(m);
+    this.nz = new Int32Array(m);
   }
 
   /** FORMAT key indexes of GT, DP and AD for this line */
@@ -247,9 +254,12 @@ class SampleFields {
     const { gtS, gtE, gc, ga, gb, dpv, adS, adE } = this;
     let maxAl = 0;
     let p = site.nCols >= 10 ? site.cs[9] : e + 1;
-    if (gi === 0 && di === 1 && maxIdx === 1) return this.scanGtDp(b, p, e, n);
+    if (gi === 0 && di === 1 && (ai < 0 || ai > 1)) return this.scanGtDp(b, p, e, n, ai);
+    const nz = this.nz;
+    let nnz = 0;
     for (let k = 0; k < n; k++) {
       gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN; adS[k] = -1;
+      if (k > 0 && gc[k - 1] !== GT_HOM_RR) nz[nnz++] = k - 1;
       if (p > e) continue; // fewer sample columns than samples: all missing
       let f = 0;
       for (;;) {
@@ -317,17 +327,20 @@ class SampleFields {
         }
       }
     }
+    if (n > 0 && gc[n - 1] !== GT_HOM_RR) nz[nnz++] = n - 1;
+    this.nnz = nnz;
     this.maxAllele = maxAl;
   }
 
-  /** scan() for the most common layout, FORMAT GT:DP[:...] with AD not needed */
-  private scanGtDp(b: Buffer, p: number, e: number, n: number): void {
-    const { gtS, gtE, gc, ga, gb, dpv, adS } = this;
+  /** scan() for the most common layout, FORMAT GT:DP[:...]; AD located when ai >= 2 */
+  private scanGtDp(b: Buffer, p: number, e: number, n: number, ai: number): void {
+    const { gtS, gtE, gc, ga, gb, dpv, nz, adS, adE } = this;
     let maxAl = 0;
+    let nnz = 0;
     for (let k = 0; k < n; k++) {
-      adS[k] = -1;
+      if (k > 0 && gc[k - 1] !== GT_HOM_RR) nz[nnz++] = k - 1;
       if (p > e) {
-        gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN;
+        gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN; adS[k] = -1;
         continue;
       }
       // GT
@@ -371,7 +384,7 @@ class SampleFields {
         }
       }
       gtS[k] = fs; gtE[k] = p;
-      if (p >= e || c === TAB) { dpv[k] = NaN; p++; continue; }
+      if (p >= e || c === TAB) { dpv[k] = NaN; adS[k] = -1; p++; continue; }
       p++;
       // DP: digits up to ':' or the end of the sample
       const ds = p;
@@ -398,12 +411,33 @@ class SampleFields {
       } else {
         dpv[k] = p > ds && p - ds < 10 ? v : p > ds ? (parseIntField(b, ds, p) ?? NaN) : NaN;
       }
-      // the rest of the sample column
-      if (p < e && c !== TAB) {
+      // the rest of the sample column (and AD in it)
+      if (ai >= 0) {
+        adS[k] = -1;
+        let f = 1;
+        while (p < e && c !== TAB) {
+          p++; // past ':'
+          f++;
+          const fs2 = p;
+          c = 0;
+          while (p < e) {
+            c = b[p];
+            if (c === COLON || c === TAB) break;
+            p++;
+          }
+          if (f === ai) {
+            adS[k] = fs2; adE[k] = p;
+            if (p < e && c !== TAB) while (p < e && b[p] !== TAB) p++;
+            break;
+          }
+        }
+      } else if (p < e && c !== TAB) {
         while (p < e && b[p] !== TAB) p++;
       }
       p++;
     }
+    if (n > 0 && gc[n - 1] !== GT_HOM_RR) nz[nnz++] = n - 1;
+    this.nnz = nnz;
     this.maxAllele = maxAl;
   }
 }
@@ -771,16 +805,28 @@ export class Collector {
         const alt = acgt2int(b[site.alS[a]]);
         tstv[a] = alt < 0 ? -1 : Math.abs(ref - alt) === 2 ? 1 : 2;
       }
-      const missing = st.missing, hapRef = st.hapRef, hapAlt = st.hapAlt, hets = st.hets, homRR = st.homRR, homAA = st.homAA;
+      const missing = st.missing, hapRef = st.hapRef, hapAlt = st.hapAlt, hets = st.hets, notRR = st.notRR, homAA = st.homAA;
       const ts = st.ts, tv = st.tv;
       const newer = this.opts.newer;
-      for (let is = 0; is < nS; is++) {
+      st.gtLines++;
+      // hom-ref genotypes only count (nRefHom = lines - not hom-ref): with the file's own sample
+      // order only the other genotypes are visited
+      const list = inp.identity ? sf.nz : null;
+      let cnt = nS;
+      if (list) {
+        cnt = 0;
+        const nnz = sf.nnz;
+        while (cnt < nnz && list[cnt] < nS) cnt++;
+        nrefTot = nS - cnt;
+      }
+      for (let t = 0; t < cnt; t++) {
+        const is = list ? list[t] : t;
         const gt = gc[is];
         if (gt === GT_HOM_RR) {
           nrefTot++;
-          homRR[is]++;
           continue; // a hom-ref genotype has variant type REF: counted as such, nothing else
         }
+        notRR[is]++;
         if (gt === GT_UNKN) { missing[is]++; continue; }
         if (gt === GT_HAPL_R) { hapRef[is]++; continue; }
         if (gt === GT_HAPL_A) { hapAlt[is]++; continue; }
@@ -840,12 +886,23 @@ export class Collector {
       this.ensureScan(site, idx, nS);
       const dpv = sf.dpv;
       const hist = st.dp, ndp = st.ndp, sdp = st.sdp;
-      for (let is = 0; is < nS; is++) {
-        const v = dpv[is];
-        if (v !== v) continue;
-        hist.add(v);
-        ndp[is]++;
-        sdp[is] += v;
+      const hv = hist.vals, hmin = hist.min, hmax = hist.max, last = hist.mVals - 1;
+      if (hist.step === 1) {
+        for (let is = 0; is < nS; is++) {
+          const v = dpv[is];
+          if (v !== v) continue;
+          hv[v < hmin ? 0 : v > hmax ? last : 1 + v - hmin]++;
+          ndp[is]++;
+          sdp[is] += v;
+        }
+      } else {
+        for (let is = 0; is < nS; is++) {
+          const v = dpv[is];
+          if (v !== v) continue;
+          hist.add(v);
+          ndp[is]++;
+          sdp[is] += v;
+        }
       }
     } else if (sf.ai >= 0) {
       if (inp.adFmtType !== 'Integer') throw this.fmtTypeError(site, 'AD', inp.adFmtType);

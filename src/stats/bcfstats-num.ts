@@ -6,14 +6,24 @@
 
 export const f32 = Math.fround;
 
+const POW10: number[] = [];
+for (let i = 0; i <= 22; i++) POW10.push(10 ** i);
+
 /** C `printf("%.<prec>f", x)` for a double. */
 export function fmtF(x: number, prec = 6): string {
   if (x !== x) return x < 0 ? '-nan' : 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
+  if (Math.abs(x) >= 1e21) {
+    // toFixed switches to exponent notation here; doubles this large are integers
+    return BigInt(x).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
+  }
   let s = x.toFixed(prec);
   // toFixed breaks exact ties away from zero; glibc breaks them to even. A tie is exact only
   // when the decimal expansion ends in 5 right after the last printed digit.
+  const y = Math.abs(x) * POW10[prec];
+  const frac = y - Math.floor(y);
+  if (Math.abs(frac - 0.5) > 1e-6 * Math.max(1, y) || y > 2 ** 52) return s;
   const long = x.toFixed(Math.min(100, prec + 30));
   const cut = long.length - 30;
   if (long.charCodeAt(cut) === 53 /* 5 */ && /^0*$/.test(long.slice(cut + 1))) {

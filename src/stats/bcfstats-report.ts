@@ -241,7 +241,7 @@ export function buildReport(c: Collector, meta: ReportMeta): StatsReport {
       for (let i = 0; i < o.nSmpl; i++) {
         const dp = s.ndp[i] ? f32(f32(s.sdp[i]) / f32(s.ndp[i])) : 0;
         rep.PSC.push({
-          id, sample: meta.samples[i], nRefHom: s.homRR[i], nNonRefHom: s.homAA[i], nHets: s.hets[i], nTransitions: s.ts[i],
+          id, sample: meta.samples[i], nRefHom: s.gtLines - s.notRR[i], nNonRefHom: s.homAA[i], nHets: s.hets[i], nTransitions: s.ts[i],
           nTransversions: s.tv[i], nIndels: s.indels[i], averageDepth: r2f(dp, 1), nSingletons: s.sngl[i],
           nHapRef: s.hapRef[i], nHapAlt: s.hapAlt[i], nMissing: s.missing[i],
         });

@@ -32,7 +32,6 @@ export const RULE_LIST: Rule[] = [
   R('GZIP_TRUNCATED', 'error', '-', 'the compressed stream ends early'),
   R('GZIP_CORRUPT', 'error', '-', 'the compressed stream is corrupt'),
   R('BGZF_BAD_BLOCK', 'error', '-', 'a BGZF block header is corrupt'),
-  R('BCF_UNSUPPORTED', 'error', '-', 'BCF input is not validated (convert with bcftools view -Oz)'),
 
   // --- header: meta-information lines
   R('VCF_HEADER_MISSING_FILEFORMAT', 'error', '1.4.1', 'the first line must be ##fileformat=VCFvX.Y'),
