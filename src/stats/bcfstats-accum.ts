@@ -10,9 +10,10 @@ import { latin1 } from '../vcf/bytes.js';
 import { VcfError } from '../vcf/errors.js';
 import type { VcfHeader } from '../vcf/header.js';
 import { cInt, f32, kroundup32 } from './bcfstats-num.js';
+import { SampleFields, gtEnd } from './bcfstats-samples.js';
 import {
-  COLON, GT_HAPL_A, GT_HAPL_R, GT_HET_AA, GT_HET_RA, GT_HOM_AA, GT_HOM_RR, GT_UNKN, Site, TAB,
-  VT_INDEL, VT_MNP, VT_OTHER, VT_REF, VT_SNP, acgt2int, gtBadAllele, gtCount, gtOut, gtType, IntList, intList, parseIntField,
+  GT_HAPL_A, GT_HAPL_R, GT_HET_AA, GT_HET_RA, GT_HOM_AA, GT_HOM_RR, GT_UNKN, Site,
+  VT_INDEL, VT_MNP, VT_OTHER, VT_REF, VT_SNP, acgt2int, gtBadAllele, gtCount, IntList, intList,
 } from './bcfstats-site.js';
 
 export const M_INDEL = 60;
@@ -180,269 +181,6 @@ export interface CollectorOptions {
 }
 
 /**
- * Per-sample FORMAT data of one line, in one pass over the sample columns: the GT class and
- * alleles (bcf_gt_type), the first DP value, and where GT and AD are (AD only when the line needs
- * it). Indexed by sample column.
- */
-class SampleFields {
-  n = 0;
-  gtS = new Int32Array(0); gtE = new Int32Array(0);
-  /** GT class (GT_*; -2: not a genotype) and the alleles bcf_gt_type reports */
-  gc = new Int8Array(0); ga = new Int32Array(0); gb = new Int32Array(0);
-  /** first DP value, NaN when missing */
-  dpv = new Float64Array(0);
-  adS = new Int32Array(0); adE = new Int32Array(0);
-  /** the largest allele index among the genotypes */
-  maxAllele = 0;
-  /** a GT that is not a genotype was seen */
-  bad = false;
-  /** the columns whose genotype is not hom-ref (ascending), and how many */
-  nz = new Int32Array(0);
-  nnz = 0;
-  gi = -1; di = -1; ai = -1;
-  /** FORMAT text of the last line whose key indexes are cached */
-  private fmt = Buffer.alloc(256);
-  private fmtLen = -1;
-
-  ensure(n: number): void {
-    if (this.gtS.length >= n) return;
-    const m = Math.max(n, 4);
-    this.gtS = new Int32Array(m); this.gtE = new Int32Array(m);
-    this.gc = new Int8Array(m); this.ga = new Int32Array(m); this.gb = new Int32Array(m);
-    this.dpv = new Float64Array(m);
-    this.adS = new Int32Array(m); this.adE = new Int32Array(m);
-    this.nz = new Int32Array(m);
-  }
-
-  /** FORMAT key indexes of GT, DP and AD for this line */
-  keys(site: Site): void {
-    const b = site.buf;
-    if (site.nCols < 9) { this.gi = this.di = this.ai = -1; this.fmtLen = -1; return; }
-    const s = site.cs[8], e = site.ce[8];
-    const len = e - s;
-    if (len === this.fmtLen && b.compare(this.fmt, 0, len, s, e) === 0) return;
-    if (len > this.fmt.length) this.fmt = Buffer.alloc(len * 2);
-    b.copy(this.fmt, 0, s, e);
-    this.fmtLen = len;
-    this.gi = this.di = this.ai = -1;
-    let k = 0;
-    let p = s;
-    while (p <= e) {
-      let q = p;
-      while (q < e && b[q] !== COLON) q++;
-      const kl = q - p;
-      if (kl === 2) {
-        const c0 = b[p], c1 = b[p + 1];
-        if (c0 === 71 && c1 === 84 && this.gi < 0) this.gi = k;
-        else if (c0 === 68 && c1 === 80 && this.di < 0) this.di = k;
-        else if (c0 === 65 && c1 === 68 && this.ai < 0) this.ai = k;
-      }
-      k++;
-      p = q + 1;
-    }
-  }
-
-  /** parse the first n sample columns */
-  scan(site: Site, n: number, wantAd: boolean): void {
-    this.ensure(n);
-    this.n = n;
-    this.bad = false;
-    const b = site.buf;
-    const e = site.e;
-    const gi = this.gi, di = this.di, ai = wantAd ? this.ai : -1;
-    const maxIdx = Math.max(gi, di, ai);
-    const { gtS, gtE, gc, ga, gb, dpv, adS, adE } = this;
-    let maxAl = 0;
-    let p = site.nCols >= 10 ? site.cs[9] : e + 1;
-    if (gi === 0 && di === 1 && (ai < 0 || ai > 1)) return this.scanGtDp(b, p, e, n, ai);
-    const nz = this.nz;
-    let nnz = 0;
-    for (let k = 0; k < n; k++) {
-      gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN; adS[k] = -1;
-      if (k > 0 && gc[k - 1] !== GT_HOM_RR) nz[nnz++] = k - 1;
-      if (p > e) continue; // fewer sample columns than samples: all missing
-      let f = 0;
-      for (;;) {
-        const fs = p;
-        let c = 0;
-        while (p < e) {
-          c = b[p];
-          if (c === COLON || c === TAB) break;
-          p++;
-        }
-        if (f === gi) {
-          gtS[k] = fs; gtE[k] = p;
-          const len = p - fs;
-          const c0 = b[fs];
-          if (len === 3 && (b[fs + 1] === 47 || b[fs + 1] === 124) && c0 >= 48 && c0 <= 57 && b[fs + 2] >= 48 && b[fs + 2] <= 57) {
-            // the common diploid case, e.g. 0/1 or 1|1
-            const x = c0 - 48, y = b[fs + 2] - 48;
-            if (x === y) {
-              gc[k] = x === 0 ? GT_HOM_RR : GT_HOM_AA;
-              ga[k] = x;
-            } else if (x === 0 || y === 0) {
-              gc[k] = GT_HET_RA;
-              ga[k] = x + y;
-            } else {
-              gc[k] = GT_HET_AA;
-              ga[k] = x < y ? x : y;
-              gb[k] = x < y ? y : x;
-            }
-          } else if (c0 === 46 || len === 0) {
-            gc[k] = GT_UNKN;
-          } else {
-            const g = gtType(b, fs, p);
-            if (g < 0) this.bad = true;
-            gc[k] = g < 0 ? -2 : g;
-            ga[k] = gtOut.ial;
-            gb[k] = gtOut.jal;
-          }
-          if (ga[k] > maxAl) maxAl = ga[k];
-          if (gb[k] > maxAl) maxAl = gb[k];
-        } else if (f === di) {
-          let v = 0;
-          let q = fs;
-          while (q < p) {
-            const d = b[q] - 48;
-            if (d < 0 || d > 9) break;
-            v = v * 10 + d;
-            q++;
-          }
-          if (q === p && q > fs && q - fs < 10) dpv[k] = v;
-          else if (!(p - fs === 1 && b[fs] === 46)) {
-            let ce = fs;
-            while (ce < p && b[ce] !== 44) ce++;
-            const x = ce - fs === 1 && b[fs] === 46 ? null : parseIntField(b, fs, ce);
-            dpv[k] = x === null ? NaN : x;
-          }
-        } else if (f === ai) {
-          adS[k] = fs; adE[k] = p;
-        }
-        if (p >= e || c === TAB) { p++; break; }
-        p++;
-        if (++f > maxIdx) {
-          while (p < e && b[p] !== TAB) p++;
-          p++;
-          break;
-        }
-      }
-    }
-    if (n > 0 && gc[n - 1] !== GT_HOM_RR) nz[nnz++] = n - 1;
-    this.nnz = nnz;
-    this.maxAllele = maxAl;
-  }
-
-  /** scan() for the most common layout, FORMAT GT:DP[:...]; AD located when ai >= 2 */
-  private scanGtDp(b: Buffer, p: number, e: number, n: number, ai: number): void {
-    const { gtS, gtE, gc, ga, gb, dpv, nz, adS, adE } = this;
-    let maxAl = 0;
-    let nnz = 0;
-    for (let k = 0; k < n; k++) {
-      if (k > 0 && gc[k - 1] !== GT_HOM_RR) nz[nnz++] = k - 1;
-      if (p > e) {
-        gtS[k] = -1; gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0; dpv[k] = NaN; adS[k] = -1;
-        continue;
-      }
-      // GT
-      const fs = p;
-      const c0 = b[p];
-      let c = 0;
-      if (p + 3 <= e && (b[p + 1] === 47 || b[p + 1] === 124) && c0 >= 48 && c0 <= 57 && b[p + 2] >= 48 && b[p + 2] <= 57
-        && (p + 3 === e || (c = b[p + 3]) === COLON || c === TAB)) {
-        p += 3;
-        const x = c0 - 48, y = b[fs + 2] - 48;
-        gb[k] = 0;
-        if (x === y) {
-          gc[k] = x === 0 ? GT_HOM_RR : GT_HOM_AA;
-          ga[k] = x;
-        } else if (x === 0 || y === 0) {
-          gc[k] = GT_HET_RA;
-          ga[k] = x + y;
-        } else {
-          gc[k] = GT_HET_AA;
-          ga[k] = x < y ? x : y;
-          gb[k] = x < y ? y : x;
-        }
-        if (x > maxAl) maxAl = x;
-        if (y > maxAl) maxAl = y;
-      } else {
-        while (p < e) {
-          c = b[p];
-          if (c === COLON || c === TAB) break;
-          p++;
-        }
-        if (c0 === 46 || p === fs) {
-          gc[k] = GT_UNKN; ga[k] = 0; gb[k] = 0;
-        } else {
-          const g = gtType(b, fs, p);
-          if (g < 0) this.bad = true;
-          gc[k] = g < 0 ? -2 : g;
-          ga[k] = gtOut.ial;
-          gb[k] = gtOut.jal;
-          if (ga[k] > maxAl) maxAl = ga[k];
-          if (gb[k] > maxAl) maxAl = gb[k];
-        }
-      }
-      gtS[k] = fs; gtE[k] = p;
-      if (p >= e || c === TAB) { dpv[k] = NaN; adS[k] = -1; p++; continue; }
-      p++;
-      // DP: digits up to ':' or the end of the sample
-      const ds = p;
-      let v = 0;
-      c = 0;
-      while (p < e) {
-        c = b[p];
-        const d = c - 48;
-        if (d < 0 || d > 9) break;
-        v = v * 10 + d;
-        p++;
-      }
-      if (p < e && c !== COLON && c !== TAB) {
-        // not a plain number: missing, negative, several values ...
-        while (p < e) {
-          c = b[p];
-          if (c === COLON || c === TAB) break;
-          p++;
-        }
-        let ce = ds;
-        while (ce < p && b[ce] !== 44) ce++;
-        const x = ce - ds === 1 && b[ds] === 46 ? null : parseIntField(b, ds, ce);
-        dpv[k] = x === null ? NaN : x;
-      } else {
-        dpv[k] = p > ds && p - ds < 10 ? v : p > ds ? (parseIntField(b, ds, p) ?? NaN) : NaN;
-      }
-      // the rest of the sample column (and AD in it)
-      if (ai >= 0) {
-        adS[k] = -1;
-        let f = 1;
-        while (p < e && c !== TAB) {
-          p++; // past ':'
-          f++;
-          const fs2 = p;
-          c = 0;
-          while (p < e) {
-            c = b[p];
-            if (c === COLON || c === TAB) break;
-            p++;
-          }
-          if (f === ai) {
-            adS[k] = fs2; adE[k] = p;
-            if (p < e && c !== TAB) while (p < e && b[p] !== TAB) p++;
-            break;
-          }
-        }
-      } else if (p < e && c !== TAB) {
-        while (p < e && b[p] !== TAB) p++;
-      }
-      p++;
-    }
-    if (n > 0 && gc[n - 1] !== GT_HOM_RR) nz[nnz++] = n - 1;
-    this.nnz = nnz;
-    this.maxAllele = maxAl;
-  }
-}
-
-/**
  * The collector: feed it lines (one Site, or a matched pair in two-file mode) and read the
  * counters from `stats`, `afGtsSnps`, ... when done.
  */
@@ -456,7 +194,6 @@ export class Collector {
   private tmpIaf = new Int32Array(16);
   /** the allocated size bcftools would have (ntmp_iaf), for its "invariant site" test */
   private nTmpIaf = 0;
-  private readonly ac = new Int32Array(0);
   private acBuf = new Int32Array(16);
   private readonly iv = new IntList();
   private tstv = new Int8Array(16);
@@ -471,7 +208,7 @@ export class Collector {
   private gja: Int32Array[] = [];
 
   constructor(readonly opts: CollectorOptions, readonly inputs: InputInfo[]) {
-    for (let i = 0; i < opts.nStats; i++) stats_push(this.stats, opts);
+    for (let i = 0; i < opts.nStats; i++) this.stats.push(new StatsSet(opts.mAf, opts.nSmpl, opts.dpMin, opts.dpMax, opts.dpStep, opts.newer));
     const withCmp = opts.samplesGiven;
     this.afGtsSnps = withCmp ? Array.from({ length: opts.mAf }, () => new GtCmp()) : [];
     this.afGtsIndels = withCmp ? Array.from({ length: opts.mAf }, () => new GtCmp()) : [];
@@ -482,7 +219,6 @@ export class Collector {
       this.gia.push(new Int32Array(opts.nSmpl));
       this.gja.push(new Int32Array(opts.nSmpl));
     }
-    void this.ac;
   }
 
   /**
@@ -494,8 +230,7 @@ export class Collector {
     const o = this.opts;
     const inp = this.inputs[inputIdx];
     const lineType = site.lineType;
-    const needInfo = true;
-    if (needInfo) site.scanInfo(true, inp.dpInfoInt, false, o.afTag);
+    site.scanInfo(true, inp.dpInfoInt, false, o.afTag);
     this.initIaf(site, inp, inputIdx);
     let st = this.stats[ret - 1];
     if (o.splitById && site.novel) st = this.stats[1];
@@ -667,7 +402,7 @@ export class Collector {
     const b = site.buf;
     for (let k = 0; k < nAll; k++) {
       if (sf.gtS[k] < 0) continue;
-      if (gtCount(b, sf.gtS[k], sf.gtE[k], this.acBuf, nA) < 0) {
+      if (gtCount(b, sf.gtS[k], gtEnd(b, sf.gtS[k], site.e), this.acBuf, nA) < 0) {
         throw site.error('STATS_GT_ALLELE', `incorrect allele ("${gtBadAllele}") in ${inp.header.samples[k]} at ${site.where()}: the record has ${nA} allele${nA === 1 ? '' : 's'}`);
       }
     }
@@ -770,8 +505,8 @@ export class Collector {
       const b = site.buf;
       for (let k = 0; k < n; k++) {
         const j = map[k];
-        if (sgc[j] === -2) throw site.error('STATS_GT_SYNTAX', `sample ${inp.header.samples[j]}: "${latin1(b, sf.gtS[j], sf.gtE[j])}" is not a genotype`);
-        if (sgc[j] !== GT_UNKN && (sga[j] >= nA || sgb[j] >= nA)) {
+        if (sgc[j] === -2) throw site.error('STATS_GT_SYNTAX', `sample ${inp.header.samples[j]}: "${latin1(b, sf.gtS[j], gtEnd(b, sf.gtS[j], site.e))}" is not a genotype`);
+        if (sgc[j] !== GT_UNKN && sgc[j] !== GT_HOM_RR && (sga[j] >= nA || sgb[j] >= nA)) {
           throw site.error('STATS_GT_ALLELE', `incorrect allele ("${Math.max(sga[j], sgb[j])}") in ${inp.header.samples[j]} at ${site.where()}: the record has ${nA} allele${nA === 1 ? '' : 's'}`);
         }
       }
@@ -1014,9 +749,3 @@ export class Collector {
     }
   }
 }
-
-function stats_push(list: StatsSet[], o: CollectorOptions): void {
-  list.push(new StatsSet(o.mAf, o.nSmpl, o.dpMin, o.dpMax, o.dpStep, o.newer));
-}
-
-export { GT_HET_AA, GT_HOM_AA };
