@@ -228,21 +228,29 @@ export class FastaReader {
     const lb = e.lineBases, lw = e.lineWidth;
     const first = e.offset + Math.floor(beg / lb) * lw + (beg % lb);
     const last = e.offset + Math.floor(end / lb) * lw + (end % lb);
-    const raw = this.src.read(first, last - first + 1);
-    // keep printable characters only (newlines, CR and blanks are skipped), as fai_retrieve does
+    // keep printable characters only (newlines, CR and blanks are skipped) until n are collected,
+    // as fai_retrieve does; with a well-formed index the first read is exactly enough
     let out = '';
     let k = 0;
+    let off = first;
+    let want = last - first + 1;
     const chunk: number[] = [];
-    for (let i = 0; i < raw.length && k < n; i++) {
-      const c = raw[i];
-      if (c > 32 && c < 127) {
-        chunk.push(c);
-        k++;
-        if (chunk.length === 4096) {
-          out += String.fromCharCode(...chunk);
-          chunk.length = 0;
+    for (;;) {
+      const raw = this.src.read(off, want);
+      for (let i = 0; i < raw.length && k < n; i++) {
+        const c = raw[i];
+        if (c > 32 && c < 127) {
+          chunk.push(c);
+          k++;
+          if (chunk.length === 4096) {
+            out += String.fromCharCode(...chunk);
+            chunk.length = 0;
+          }
         }
       }
+      if (k >= n || raw.length < want) break;
+      off += raw.length;
+      want = Math.max(64, (n - k) * 2);
     }
     if (chunk.length) out += String.fromCharCode(...chunk);
     return out;

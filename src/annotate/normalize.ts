@@ -23,13 +23,23 @@
  *   record when one of the same kind at the same position was kept: on input, and again among the
  *   records written in one flush of the sorting window.
  *
+ * bcftools 1.16 behaviours reproduced on purpose (the differential tests pin them): the variant
+ * type of a record is computed once and not refreshed after -c s changed its alleles; records it
+ * has just split get no non-ACGTN ALT check; a REF running past the end of the contig is cut the
+ * way bcftools' C strings cut it; string fields are split with bcftools' own byte-block routines.
+ * Deliberate differences: (1) records on contigs or with INFO/FORMAT keys the header does not
+ * define are written (bcftools cannot write them and stops); (2) where bcftools reads past the
+ * values of a record (joining a Number=G field with one value per sample) we read missing values;
+ * (3) errors are one line and exit 2 (bcftools: 255); (4) `-a/--atomize` is not implemented.
+ *
  * `normalizeAllele()` is the same left-alignment and trimming for one REF/ALT pair, for variant keys.
  */
 import { VcfReader } from '../vcf/reader.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import type { VcfHeader } from '../vcf/header.js';
 import type { VcfRecord } from '../vcf/record.js';
-import { OutputSink, outputTypeFor, compressionLevelFor, type OutputType } from '../vcf/writer.js';
+import { outputTypeFor, compressionLevelFor, type OutputType, type TextSink } from '../vcf/writer.js';
+import { openTextSink } from '../vcf/bcf/encode.js';
 import { viewHeaderText } from '../vcf/view.js';
 import { provenanceLines } from '../vcf/provenance.js';
 import { openRegionQuery } from '../vcf/region-reader.js';
@@ -313,12 +323,8 @@ interface State {
   header: VcfHeader;
   stats: NormStats;
   warn: (line: string) => void;
-  oldRecTag?: string;
+  /** INFO/END is an Integer: realignment keeps it in step with REF */
   endIsInt: boolean;
-}
-
-function makeRec(rec: VcfRecord, nSamples: number): NormRec {
-  return NormRec.from(rec, nSamples);
 }
 
 /** The record's rlen as htslib computes it: INFO/END − POS + 1 when END is there, else the REF length. */
@@ -576,7 +582,7 @@ class DupCheck {
 
 class Output {
   records = 0;
-  constructor(private sink: OutputSink) {}
+  constructor(private sink: TextSink) {}
   async write(line: NormRec): Promise<void> {
     this.records++;
     const r = this.sink.writeLatin1(line.text() + '\n');
@@ -689,14 +695,14 @@ export const OLD_REC_TAG_DESCRIPTION = 'Original variant. Format: CHR|POS|REF|AL
 /** Run `norm` from `opts.input` to `opts.output` (stdout by default). */
 export async function norm(opts: NormOptions): Promise<NormResult> {
   const plan = parseNormPlan(opts);
-  const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined);
+  const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
   const level = compressionLevelFor(opts.outputType, opts.compressionLevel);
   const warnings: string[] = [];
   const warn = opts.onWarning ?? ((l: string) => { warnings.push(l); });
   const fasta = opts.fasta !== undefined ? FastaReader.open(opts.fasta) : undefined;
   const notices: string[] = [];
   let src: Awaited<ReturnType<typeof openSource>> | undefined;
-  let sink: OutputSink | undefined;
+  let sink: TextSink | undefined;
   const stats: NormStats = { total: 0, split: 0, realigned: 0, skipped: 0, refTotal: 0, refModified: 0, refAdded: 0 };
   let out: Output | undefined;
   try {
@@ -720,10 +726,10 @@ export async function norm(opts: NormOptions): Promise<NormResult> {
     if (ctx.keepSumAd && !header.format.has('AD') && !header.info.has('AD')) throw usageError('--keep-sum AD: the header defines no AD field', 'NORM_USAGE');
     const st: State = {
       plan, ctx, fasta, header, stats, warn,
-      oldRecTag: opts.oldRecTag,
       endIsInt: header.info.get('END')?.type === 'Integer',
     };
-    sink = OutputSink.open(opts.output, outputType, { level });
+    // -O b|u: the same text goes through the BCF encoder
+    sink = openTextSink(opts.output, outputType, { level });
     const extra: string[] = [];
     if (opts.oldRecTag !== undefined && !header.info.has(opts.oldRecTag)) {
       extra.push(`##INFO=<ID=${opts.oldRecTag},Number=1,Type=String,Description="${OLD_REC_TAG_DESCRIPTION}">`);
@@ -736,7 +742,7 @@ export async function norm(opts: NormOptions): Promise<NormResult> {
     const nS = header.samples.length;
     for await (const rec of src.records) {
       for (const n of notices.splice(0)) warn(n);
-      const line = makeRec(rec, nS);
+      const line = NormRec.from(rec, nS);
       stats.total++;
       if (inDup && inDup.isDup(line)) continue;
       const last = buf.last;

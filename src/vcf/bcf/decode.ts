@@ -19,7 +19,7 @@ import { VcfError } from '../errors.js';
 import { putDouble, putInt } from './num.js';
 import { putArray, putChars, putGt } from './values.js';
 import type { BcfDictionary } from './dict.js';
-import { BT_CHAR, BT_FLOAT, BT_INT16, BT_INT32, BT_INT8, BT_NULL, FLOAT_MISSING, FLOAT_VECTOR_END, STR_MISSING, TYPE_SIZE } from './types.js';
+import { BT_CHAR, BT_FLOAT, BT_INT16, BT_INT32, BT_INT8, BT_NULL, FLOAT_MISSING, TYPE_SIZE } from './types.js';
 
 /** the longest text one element of each type can print, with its separator */
 const TEXT_PER_ELEM = new Uint8Array([2, 5, 7, 12, 21, 16, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -68,6 +68,8 @@ export class BcfLineFormatter {
   private readonly ids: Array<Buffer | undefined>;
   /** dictionary number of the key "GT" (-1: none) */
   private readonly gtKey: number;
+  /** the longest INFO/FORMAT/FILTER name, in bytes */
+  private readonly maxName: number;
   private readonly floats = new FloatText();
   // FORMAT field descriptors of the current record
   private fKey = new Int32Array(256);
@@ -82,6 +84,7 @@ export class BcfLineFormatter {
     this.ctg = dict.contigs.map((c) => (c === undefined ? undefined : Buffer.from(c, 'utf8')));
     this.ids = dict.ids.map((e) => (e === undefined ? undefined : Buffer.from(e.name, 'utf8')));
     this.gtKey = dict.byName.get('GT')?.id ?? -1;
+    this.maxName = this.ids.reduce((m, x) => Math.max(m, x ? x.length : 0), 0);
     this.o = Buffer.allocUnsafe(size);
   }
 
@@ -186,20 +189,31 @@ export class BcfLineFormatter {
     }
     this.ensure(2);
     this.o[this.n++] = 9;
-    // INFO: key (typed int) + typed value
-    if (nInfo === 0) this.o[this.n++] = 46;
+    // INFO: key (typed int) + typed value; room for all of it at once (5 chars per value byte at most)
+    this.ensure(nInfo * (this.maxName + 2) + 5 * (sEnd - q) + 2);
+    o = this.o;
+    n = this.n;
+    if (nInfo === 0) o[n++] = 46;
+    const ids = this.ids;
     for (let i = 0; i < nInfo; i++) {
-      q = this.readTypedInt(src, q, sEnd, lineNo);
-      const k = this.lastInt;
-      const name = k >= 0 ? this.ids[k] : undefined;
+      // the key: a typed integer (int8 in practice)
+      if (q + 2 > sEnd) throw corrupt(file, lineNo, 'INFO runs past the record');
+      const kt = src[q];
+      let k: number;
+      if (kt === 0x11) { k = (src[q + 1] << 24) >> 24; q += 2; }
+      else { this.n = n; q = this.readTypedInt(src, q, sEnd, lineNo); k = this.lastInt; }
+      const name = k >= 0 ? ids[k] : undefined;
       if (!name) throw corrupt(file, lineNo, `INFO key number ${k} is not defined in the header`);
-      q = this.readSize(src, q, sEnd, lineNo);
-      const cnt = sizes[0], type = sizes[1];
+      // the value's descriptor
+      const d = src[q];
+      let cnt = d >> 4, type = d & 15;
+      if (cnt === 15 || TYPE_SIZE[type] === 0 && type !== BT_NULL) {
+        q = this.readSize(src, q, sEnd, lineNo);
+        cnt = sizes[0];
+        type = sizes[1];
+      } else q++;
       const bytes = cnt * TYPE_SIZE[type];
       if (q + bytes > sEnd) throw corrupt(file, lineNo, 'INFO runs past the record');
-      this.ensure(name.length + 2 + cnt * TEXT_PER_ELEM[type] + 2);
-      o = this.o;
-      n = this.n;
       if (i) o[n++] = 59;
       n = putName(o, n, name);
       if (cnt > 0) {
@@ -207,9 +221,9 @@ export class BcfLineFormatter {
         if (cnt === 1) n = this.putInfo1(src, q, type, o, n);
         else n = putArray(src, q, cnt, type, o, n);
       }
-      this.n = n;
       q += bytes;
     }
+    this.n = n;
     if (q !== sEnd) throw corrupt(file, lineNo, `the shared block has ${sEnd - q} bytes after INFO`);
 
     // FORMAT and samples

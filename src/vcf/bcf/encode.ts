@@ -21,11 +21,11 @@ import { latin1 } from '../bytes.js';
 import { VcfHeader } from '../header.js';
 import { strtodPrefix } from '../../expr/format-num.js';
 import { OutputSink, type OutputType, type TextSink } from '../writer.js';
-import { BcfDictionary } from './dict.js';
+import { BcfDictionary, type DictEntry } from './dict.js';
 import type { OpenedBcf } from './reader.js';
 import {
   BT_CHAR, BT_FLOAT, BT_INT16, BT_INT32, BT_INT8, BT_NULL, FLOAT_MISSING, FLOAT_VECTOR_END, HT_FLAG, HT_INT, HT_REAL,
-  HT_STR, INT16_MIN, INT32_MIN, INT8_MIN,
+  HT_STR, INT16_MIN, INT8_MIN,
 } from './types.js';
 
 const MISSING = -2147483648;
@@ -140,6 +140,38 @@ function str2int(b: Uint8Array, s: number, e: number, r: IntRead): void {
 
 function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * C strtod on b[s, e): value and end offset (end === s: nothing read). Plain decimals of at most 15
+ * digits are computed directly (digits / 10^k is correctly rounded, as strtod is; htslib's
+ * hts_str2dbl does the same); everything else goes through the general parser.
+ */
+function strtod(b: Uint8Array, s: number, e: number, r: { v: number; end: number }): void {
+  let p = s;
+  let neg = false;
+  if (p < e && (b[p] === 45 || b[p] === 43)) { neg = b[p] === 45; p++; }
+  let n = 0;
+  let nd = 0;
+  let frac = -1;
+  for (; p < e; p++) {
+    const c = b[p];
+    if (c >= 48 && c <= 57) { n = n * 10 + (c - 48); nd++; if (frac >= 0) frac++; }
+    else if (c === 46 && frac < 0) frac = 0;
+    else break;
+  }
+  const c = p < e ? b[p] : 0;
+  if (nd === 0 || nd > 15 || c === 101 || c === 69 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (nd === 1 && n === 0 && c === 120)) {
+    const x = strtodPrefix(b, s, e);
+    r.v = x.v;
+    r.end = x.end;
+    return;
+  }
+  const v = frac > 0 ? n / POW10[frac] : n;
+  r.v = neg ? -v : v;
+  r.end = p;
+}
+
 export class BcfEncoder {
   private readonly file: string;
   private readonly nSamples: number;
@@ -148,6 +180,7 @@ export class BcfEncoder {
   private readonly indiv = new Bytes();
   private ints = new Int32Array(64);
   private readonly ir: IntRead = { v: 0, end: 0, ok: true };
+  private readonly dr = { v: 0, end: 0 };
   /** per FORMAT field of the current record */
   private fKey = new Int32Array(16);
   private fType = new Int32Array(16);
@@ -159,28 +192,35 @@ export class BcfEncoder {
   private sampleE = new Int32Array(16);
   private lineNo = 0;
   private lineStart = 0;
-  /** contig / tag name → number, by their bytes (latin1 text) */
+  /** contig name → number, by their bytes (latin1 text) */
   private readonly ctg = new Map<string, number>();
+  /** INFO/FORMAT/FILTER name → dictionary entry, by their bytes (latin1 text) */
+  private readonly byBytes = new Map<string, DictEntry>();
 
   constructor(dict: BcfDictionary, nSamples: number, file: string) {
     this.dict = dict;
     this.nSamples = nSamples;
     this.file = file;
     dict.contigs.forEach((c, i) => { if (c !== undefined) this.ctg.set(Buffer.from(c, 'utf8').toString('latin1'), i); });
+    for (const [name, e] of dict.byName) this.byBytes.set(Buffer.from(name, 'utf8').toString('latin1'), e);
   }
 
   private err(code: string, msg: string, at?: number): VcfError {
     return new VcfError(code, msg, { file: this.file, line: this.lineNo, column: at === undefined ? undefined : at - this.lineStart + 1 });
   }
 
-  private tag(b: Buffer, s: number, e: number, kind: 'INFO' | 'FORMAT' | 'FILTER'): { id: number; type: number } {
-    const name = b.toString('utf8', s, e);
-    const d = this.dict.byName.get(name);
+  /** the dictionary entry of the name b[s, e) (looked up by its bytes, as latin1 text) */
+  private entry(b: Buffer, s: number, e: number): DictEntry | undefined {
+    return this.byBytes.get(latin1(b, s, e));
+  }
+
+  private tag(b: Buffer, s: number, e: number, kind: 'INFO' | 'FORMAT' | 'FILTER'): DictEntry {
+    const d = this.entry(b, s, e);
     const type = d ? (kind === 'INFO' ? d.info : kind === 'FORMAT' ? d.fmt : 0) : -1;
     if (!d || type < 0) {
-      throw this.err('BCF_UNDEFINED_TAG', `${kind}/${name} is not defined in the header: BCF output needs every INFO, FORMAT and FILTER tag declared (bcftools refuses the record too)`, s);
+      throw this.err('BCF_UNDEFINED_TAG', `${kind}/${b.toString('utf8', s, e)} is not defined in the header: BCF output needs every INFO, FORMAT and FILTER tag declared (bcftools refuses the record too)`, s);
     }
-    return { id: d.id, type };
+    return d;
   }
 
   /**
@@ -248,7 +288,8 @@ export class BcfEncoder {
     // QUAL (atof)
     let qual = FLOAT_MISSING;
     if (!isDot(b, cols[10], cols[11])) {
-      const r = strtodPrefix(b, cols[10], cols[11]);
+      const r = this.dr;
+      strtod(b, cols[10], cols[11], r);
       qual = floatBits(r.end === cols[10] ? 0 : r.v);
     }
     // FILTER
@@ -305,9 +346,8 @@ export class BcfEncoder {
     let p = s;
     for (let i = s; ; i++) {
       if (i === e || b[i] === 59) {
-        const name = b.toString('utf8', p, i);
-        const d = this.dict.byName.get(name);
-        if (!d) throw this.err('BCF_UNDEFINED_TAG', `FILTER/${name} is not defined in the header: BCF output needs every INFO, FORMAT and FILTER tag declared (bcftools refuses the record too)`, p);
+        const d = this.entry(b, p, i);
+        if (!d) throw this.err('BCF_UNDEFINED_TAG', `FILTER/${b.toString('utf8', p, i)} is not defined in the header: BCF output needs every INFO, FORMAT and FILTER tag declared (bcftools refuses the record too)`, p);
         a[k++] = d.id;
         p = i + 1;
         if (i === e) break;
@@ -337,16 +377,17 @@ export class BcfEncoder {
       }
       if (r > key) {
         const t = this.tag(b, key, r, 'INFO');
+        const ttype = t.info;
         if (n === 65535) throw this.err('BCF_TOO_MANY_INFO', 'more than 65535 INFO entries', key);
         n++;
         encInt1(sh, t.id);
         if (val < 0) encSize(sh, 0, BT_NULL);
-        else if (t.type === HT_FLAG || t.type === HT_STR) encVchar(sh, b, val, end);
+        else if (ttype === HT_FLAG || ttype === HT_STR) encVchar(sh, b, val, end);
         else {
           let nv = 1;
           for (let i = val; i < end; i++) if (b[i] === 44) nv++;
           const a = this.needInts(nv);
-          if (t.type === HT_INT) {
+          if (ttype === HT_INT) {
             let x = val;
             for (let i = 0; i < nv; i++) {
               str2int(b, x, end, ir);
@@ -360,10 +401,11 @@ export class BcfEncoder {
             if (nv === 1 && a[0] !== MISSING && r - key === 3 && b[key] === 69 && b[key + 1] === 78 && b[key + 2] === 68 && a[0] > pos0) {
               rlen = a[0] - pos0;
             }
-          } else if (t.type === HT_REAL) {
+          } else if (ttype === HT_REAL) {
             let x = val;
             for (let i = 0; i < nv; i++) {
-              const d = strtodPrefix(b, x, end);
+              const d = this.dr;
+              strtod(b, x, end, d);
               a[i] = d.end === x ? FLOAT_MISSING : floatBits(d.v);
               x = d.end;
               while (x < end && b[x] !== 44) x++;
@@ -392,10 +434,10 @@ export class BcfEncoder {
       if (i === e || b[i] === 58) {
         if (nf === 255) throw this.err('BCF_TOO_MANY_FORMAT', 'more than 255 FORMAT fields', s);
         const t = this.tag(b, p, i, 'FORMAT');
-        if (t.type === HT_FLAG) throw this.err('BCF_FORMAT_FLAG', `FORMAT/${b.toString('utf8', p, i)} is declared Type=Flag, which BCF cannot store`, p);
+        if (t.fmt === HT_FLAG) throw this.err('BCF_FORMAT_FLAG', `FORMAT/${b.toString('utf8', p, i)} is declared Type=Flag, which BCF cannot store`, p);
         if (nf === this.fKey.length) this.growFields();
         this.fKey[nf] = t.id;
-        this.fType[nf] = t.type;
+        this.fType[nf] = t.fmt;
         this.fGt[nf] = i - p === 2 && b[p] === 71 && b[p + 1] === 84 ? 1 : 0;
         this.fMaxM[nf] = 0; this.fMaxL[nf] = 0; this.fMaxG[nf] = 0;
         nf++;
@@ -514,7 +556,8 @@ export class BcfEncoder {
           for (;; t++) {
             if (t < se && b[t] === 46 && !(t + 1 < se && isDigit(b[t + 1]))) { mem.writeUInt32LE(FLOAT_MISSING, base + 4 * l++); t++; }
             else {
-              const d = strtodPrefix(b, t, se);
+              const d = this.dr;
+              strtod(b, t, se, d);
               mem.writeUInt32LE(floatBits(d.end === t ? 0 : d.v), base + 4 * l++);
               t = d.end;
             }

@@ -399,6 +399,8 @@ class NativeQuery implements BcfQuery {
   private opSize = new Int32Array(64);
   private opN = new Int32Array(64);
   private opType = new Int32Array(64);
+  /** a one-byte separator's byte */
+  private opB1 = new Int32Array(64);
   /** text of int8 diploid genotypes by their two bytes (lens[k] 0: not made yet) */
   private readonly gtText = new Uint8Array(65536 * 16);
   private readonly gtLen = new Uint8Array(65536);
@@ -411,14 +413,14 @@ class NativeQuery implements BcfQuery {
     if (this.opCode.length < ni) {
       const m = ni * 2;
       this.opCode = new Int32Array(m); this.opAt = new Int32Array(m); this.opSize = new Int32Array(m);
-      this.opN = new Int32Array(m); this.opType = new Int32Array(m);
+      this.opN = new Int32Array(m); this.opType = new Int32Array(m); this.opB1 = new Int32Array(m);
     }
-    const opCode = this.opCode, opAt = this.opAt, opSize = this.opSize, opN = this.opN, opType = this.opType;
+    const opCode = this.opCode, opAt = this.opAt, opSize = this.opSize, opN = this.opN, opType = this.opType, opB1 = this.opB1;
     // compile the block for this record's fields; room for one sample's block
     let room = 0;
     for (let k = 0; k < ni; k++) {
       const it = items[k];
-      if (it.kind === K.SEP) { opCode[k] = it.bytes.length === 1 ? OP_SEP1 : OP_SEP; room += it.bytes.length; continue; }
+      if (it.kind === K.SEP) { opCode[k] = it.bytes.length === 1 ? OP_SEP1 : OP_SEP; opB1[k] = it.bytes[0]; room += it.bytes.length; continue; }
       if (it.kind === K.SAMPLE) { opCode[k] = OP_SAMPLE; room += this.maxName; continue; }
       const sl = it.slot;
       if (sP[sl] < 0) { opCode[k] = OP_DOT; room += 1; continue; }
@@ -438,7 +440,7 @@ class NativeQuery implements BcfQuery {
       const start = n;
       for (let k = 0; k < ni; k++) {
         switch (opCode[k]) {
-          case OP_SEP1: o[n++] = items[k].bytes[0]; continue;
+          case OP_SEP1: o[n++] = opB1[k]; continue;
           case OP_SEP: { const sb = items[k].bytes; for (let i = 0; i < sb.length; i++) o[n++] = sb[i]; continue; }
           case OP_SAMPLE: { const nb = names[ks]; for (let i = 0; i < nb.length; i++) o[n++] = nb[i]; continue; }
           case OP_DOT: o[n++] = 46; continue;

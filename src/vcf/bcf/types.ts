@@ -10,7 +10,7 @@ export const BT_FLOAT = 5;
 export const BT_CHAR = 7;
 
 /** bytes per element, by type code (0 for NULL and unknown codes) */
-export const TYPE_SIZE = new Uint8Array([0, 1, 2, 4, 8, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+export const TYPE_SIZE = new Uint8Array([0, 1, 2, 4, 0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
 
 export const INT8_MISSING = -128;
 export const INT8_VECTOR_END = -127;
