@@ -318,3 +318,114 @@ test('corpus: reader, writer and query against bcftools on every file it can con
   assert.deepEqual(problems, []);
   assert.ok(converted > 100, `only ${converted} files compared`);
 });
+
+// ---- BCF index (CSI) and regions ----
+
+/** the uncompressed bytes of an index file */
+function indexBytes(p: string): Buffer {
+  return zlib.gunzipSync(fs.readFileSync(p));
+}
+
+/** `src` (VCF or BCF) as BGZF BCF written by bcftools, twice: one copy for our index, one for theirs */
+async function bcfPair(src: string, name: string): Promise<{ ours: string; theirs: string }> {
+  const dir = fs.mkdtempSync(path.join(tmp, 'idx-'));
+  const ours = path.join(dir, 'ours', name);
+  const theirs = path.join(dir, 'theirs', name);
+  fs.mkdirSync(path.dirname(ours));
+  fs.mkdirSync(path.dirname(theirs));
+  const r = await run('bcftools', ['view', '--no-version', '-Ob', '-o', ours, src]);
+  assert.equal(r.code, 0, r.stderr);
+  fs.copyFileSync(ours, theirs);
+  const cli = await runCli(['index', ours]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const b = await run('bcftools', ['index', theirs]);
+  assert.equal(b.code, 0, b.stderr);
+  return { ours, theirs };
+}
+
+/** regions around the records of a file (single bases, windows, a contig from a position on) */
+async function bcfRegions(file: string, n: number): Promise<string[]> {
+  const rd = await VcfReader.open(file);
+  const recs: Array<[string, number]> = [];
+  for await (const r of rd.records()) recs.push([r.chrom, r.pos]);
+  await rd.close();
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const [chrom, pos] = recs[Math.floor(((k * 7919) % 1009) / 1009 * recs.length)];
+    const w = [0, 10, 500, 100000][k % 4];
+    const beg = Math.max(1, pos - (k % 3) * Math.floor(w / 2));
+    out.push(k === n - 1 ? `${chrom}:${beg}-` : `${chrom}:${beg}-${beg + w}`);
+  }
+  return out;
+}
+
+const BCF_SOURCES: Array<[string, string, boolean]> = [
+  [fixture('regions', 'overlap.vcf'), 'overlap.bcf', false],
+  [fixture('index', 'multi.vcf'), 'multi.bcf', false],
+  ['b_parser_edge_cases/cyvcf2/multi-contig.bcf', 'multi-contig.bcf', true],
+  ['d_cohort/platinum/PG_NA12878_chr21.vcf.gz', 'platinum.bcf', true],
+  ['d_cohort/hail_gvcf/1kg_chr22/HG00190.hg38.g.vcf.gz', 'gvcf.bcf', true],
+  ['e_annotated/vep_CSQ/gnomad.genomes.r3.0.sites.chr1.sample.vcf.gz', 'gnomad.bcf', true],
+];
+
+test('BCF index: our CSI is byte-identical to bcftools index; bcftools reads regions through it; TBI refused', { skip: SKIP_BCFTOOLS, timeout: 300_000 }, async (t) => {
+  let n = 0;
+  for (const [src, name, shared] of BCF_SOURCES) {
+    if (shared && SKIP_SHARED) continue;
+    const { ours, theirs } = await bcfPair(shared ? sharedPath(src) : src, name);
+    assert.ok(indexBytes(ours + '.csi').equals(indexBytes(theirs + '.csi')), `${name}: CSI differs from bcftools index`);
+    for (const flag of ['-s', '-n']) {
+      const a = await runCli(['index', flag, ours]);
+      const b = await run('bcftools', ['index', flag, theirs]);
+      assert.equal(a.stdout, b.stdout, `${name}: index ${flag}`);
+    }
+    const regs = (await bcfRegions(ours, 8)).join(',');
+    const a = await run('bcftools', ['view', '-H', '-r', regs, ours]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, (await run('bcftools', ['view', '-H', '-r', regs, theirs])).stdout, `${name}: bcftools view -r through our index`);
+    n++;
+  }
+  t.diagnostic(`${n} BCF files indexed`);
+  const { ours } = await bcfPair(fixture('regions', 'overlap.vcf'), 'tbi.bcf');
+  const r = await runCli(['index', '-t', '-f', ours]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /always indexed with CSI.*\[INDEX_BCF_TBI\]/);
+});
+
+test('BCF regions: -r/-R through the CSI give what bcftools view -r / query -r / filter -r / stats -r give', { skip: SKIP_BCFTOOLS, timeout: 300_000 }, async (t) => {
+  const { openRegionQuery } = await import('../src/vcf/region-reader.js');
+  let compared = 0;
+  for (const [src, name, shared] of BCF_SOURCES) {
+    if (shared && SKIP_SHARED) continue;
+    const { ours, theirs } = await bcfPair(shared ? sharedPath(src) : src, name);
+    const regs = await bcfRegions(ours, 16);
+    const tsv = path.join(path.dirname(ours), 'regions.tsv');
+    fs.writeFileSync(tsv, regs.map((r) => { const m = /^(.*):(\d+)-(\d*)$/.exec(r)!; return `${m[1]}\t${m[2]}\t${m[3] || 2 ** 31}`; }).join('\n') + '\n');
+    for (const mode of ['0', '1', '2']) {
+      for (const [flag, arg] of [['-r', regs.slice(0, 12).join(',')], ['-R', tsv]]) {
+        const want = await run('bcftools', ['view', '-H', flag, arg, '--regions-overlap', mode, theirs]);
+        assert.equal(want.code, 0, want.stderr);
+        const q = await openRegionQuery(ours, flag === '-r' ? { regions: arg, overlap: mode } : { regionsFile: arg, overlap: mode });
+        let got = '';
+        for await (const b of q.batches()) for (const rec of b) got += rec.line + '\n';
+        assert.equal(got, want.stdout, `${name}: view ${flag} --regions-overlap ${mode}`);
+        compared += want.stdout.split('\n').length - 1;
+      }
+    }
+    const reg = regs.slice(0, 6).join(',');
+    const fmt = '%CHROM\\t%POS\\t%REF\\t%ALT\\t%QUAL\\t%FILTER\\n';
+    const qa = await runCli(['query', '-f', fmt, '-r', reg, ours]);
+    const qb = await run('bcftools', ['query', '-f', fmt, '-r', reg, theirs]);
+    assert.equal(qa.code, 0, qa.stderr);
+    assert.equal(qa.stdout, qb.stdout, `${name}: query -r`);
+    const fa = await runCli(['filter', '--no-version', '-s', 'LowQ', '-i', 'QUAL>20', '-r', reg, ours]);
+    const fb = await run('bcftools', ['filter', '--no-version', '-s', 'LowQ', '-i', 'QUAL>20', '-r', reg, theirs]);
+    assert.equal(fa.stdout, fb.stdout, `${name}: filter -r`);
+    const body = (s: string) => s.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('ID\t')).join('\n');
+    const sa = await runCli(['stats', '-r', reg, ours]);
+    const sb = await run('bcftools', ['stats', '-r', reg, theirs]);
+    assert.equal(body(sa.stdout), body(sb.stdout), `${name}: stats -r`);
+  }
+  t.diagnostic(`${compared} records compared with bcftools view -r`);
+  assert.ok(compared > (SKIP_SHARED ? 100 : 5000), `only ${compared} records compared`);
+});

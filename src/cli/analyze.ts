@@ -3,6 +3,7 @@ import { analyze, type AnalyzeResult } from '../stats/analyze.js';
 import { IMPACTS, type VcfSummary } from '../stats/summary.js';
 import { formatLocated } from '../vcf/errors.js';
 import { action, parseIntOpt, EXIT, reportFirstError } from './run.js';
+import { defaultReportName } from './report.js';
 
 export function register(program: Command): void {
   program
@@ -13,9 +14,12 @@ export function register(program: Command): void {
     .option('--strict', 'exit 1 when validation found warnings')
     .option('--max-errors <n>', 'list at most N validation problems (0 = no limit)', parseIntOpt('--max-errors'), 20)
     .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
-    .addHelpText('after', '\nExit codes: 0 valid, 1 warnings under --strict, 2 invalid input or usage, 3 internal failure.')
-    .action(action(async (file: string, o: { json?: boolean; strict?: boolean; maxErrors: number; maxLineBytes?: number }) => {
-      const r = await analyze(file, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes });
+    .option('--report <file>', 'HTML report to write (default: <basename>.report.html in the current directory; stdin: stdin.report.html)')
+    .option('--no-report', 'do not write the HTML report')
+    .addHelpText('after', '\nThe HTML report (as `vcf-agent report`) is written when the file could be summarised; a report that\ncannot be written is mentioned and does not change the exit code.\nExit codes: 0 valid, 1 warnings under --strict, 2 invalid input or usage, 3 internal failure.')
+    .action(action(async (file: string, o: { json?: boolean; strict?: boolean; maxErrors: number; maxLineBytes?: number; report?: string | false }) => {
+      const report = o.report === false ? undefined : (o.report ?? defaultReportName(file));
+      const r = await analyze(file, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes, report });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(renderAnalyze(r));
       if (r.validation.errors) {
@@ -56,7 +60,15 @@ export function renderAnalyze(r: AnalyzeResult): string {
     out.push(r.summaryError);
   }
   const s = r.summary;
+  if (s) {
+    const b = r.build;
+    out.push('', b
+      ? `Reference build: ${b.build}${b.name !== b.build ? ` (${b.name})` : ''}, from ${b.source === 'contig-lengths' ? '##contig lengths' : 'the header'}: ${b.evidence.slice(0, 2).join(', ')}${b.evidence.length > 2 ? `, … ${b.evidence.length - 2} more` : ''}`
+      : `Reference build: unknown (${r.buildNote ?? 'not detected'})`);
+  }
   if (s) out.push('', ...renderSummary(s));
+  if (r.report) out.push('', `HTML report: ${r.report.path}`);
+  if (r.reportError) out.push('', r.reportError);
   out.push('');
   return out.join('\n');
 }

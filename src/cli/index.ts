@@ -17,10 +17,10 @@ interface IndexOpts {
 export function register(program: Command): void {
   program
     .command('index')
-    .description('index a BGZF-compressed VCF for random access by region (-r/-R): CSI by default, as bcftools; TBI with -t')
-    .argument('<file>', 'BGZF-compressed VCF (compress with bgzip)')
+    .description('index a BGZF-compressed VCF or BCF for random access by region (-r/-R): CSI by default, as bcftools; TBI with -t (VCF only: BCF is always CSI)')
+    .argument('<file>', 'BGZF-compressed VCF (compress with bgzip) or BCF (-O b)')
     .option('-c, --csi', 'write a CSI index (the default)')
-    .option('-t, --tbi', 'write a TBI index (positions up to 2^29 only)')
+    .option('-t, --tbi', 'write a TBI index (VCF only, positions up to 2^29 only)')
     .option('-f, --force', 'overwrite an existing index')
     .option('-m, --min-shift <n>', 'CSI: smallest interval is 2^N bases (default 14)', parseIntOpt('--min-shift'))
     .option('-o, --output <file>', 'index file to write (default FILE.csi or FILE.tbi)')

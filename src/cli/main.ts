@@ -14,6 +14,10 @@ import { register as registerIngest } from './ingest.js';
 import { register as registerStore } from './store.js';
 import { register as registerNorm } from './norm.js';
 import { register as registerStats } from './stats.js';
+import { register as registerCompare } from './compare.js';
+import { register as registerReport } from './report.js';
+import { register as registerAsk } from './ask.js';
+import { register as registerChat } from './chat.js';
 
 installProcessHandlers();
 
@@ -36,6 +40,10 @@ registerIngest(program);
 registerStore(program);
 registerNorm(program);
 registerStats(program);
+registerCompare(program);
+registerReport(program);
+registerAsk(program);
+registerChat(program);
 
 for (const c of program.commands) c.exitOverride();
 

@@ -13,6 +13,7 @@ import type { VcfRecord } from '../vcf/record.js';
 import { parseFilter } from './parse.js';
 import { evaluate } from './eval.js';
 import { RecordAccess } from './eval-record.js';
+import { FastFilter } from './fast-filter.js';
 import type { Tok } from './types.js';
 
 export { ExprError } from './types.js';
@@ -53,6 +54,8 @@ export class CompiledFilter {
   private lastRec: VcfRecord | null = null;
   private lastPass = false;
   private readonly mask: Uint8Array;
+  /** byte-level evaluation of common per-sample expressions (fast-filter.ts); null when not applicable */
+  private readonly fast: FastFilter | null;
 
   constructor(expr: string, header: VcfHeader, opts: FilterOptions = {}) {
     const idx = opts.sampleIndexes;
@@ -68,10 +71,15 @@ export class CompiledFilter {
     this.ctx = new RecordAccess(names.length, idx ?? null);
     this.ctx.want(formatKeysOf(p.rpn));
     this.mask = new Uint8Array(names.length);
+    this.fast = FastFilter.compile(p.rpn, names.length, idx ?? null);
   }
 
   private run(rec: VcfRecord): void {
     if (this.lastRec === rec) return;
+    if (this.fast) {
+      const r = this.fast.run(rec, this.mask);
+      if (r >= 0) { this.lastPass = r === 1; this.lastRec = rec; return; }
+    }
     this.ctx.reset(rec);
     const top = evaluate(this.rpn, this.stack, this.ctx);
     this.lastPass = top.passSite;
@@ -80,6 +88,14 @@ export class CompiledFilter {
       else this.mask.fill(top.passSite ? 1 : 0);
     }
     this.lastRec = rec;
+  }
+
+  /**
+   * Sample column boundaries located while evaluating `rec` (the byte-level fast path, every sample
+   * in file order), or null. The arrays are reused by the next evaluation.
+   */
+  sampleColumns(rec: VcfRecord): { starts: Int32Array; ends: Int32Array; n: number } | null {
+    return this.fast && this.lastRec === rec ? this.fast.columns(rec) : null;
   }
 
   /** site-level result */

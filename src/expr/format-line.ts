@@ -81,6 +81,18 @@ export class QLine {
     return this.nSmpl;
   }
 
+  /** the sample columns of this line are located (sampleStart/sampleEnd cost nothing) */
+  get samplesLocated(): boolean { return this.smplSerial === this.serial; }
+
+  /** take the sample column boundaries of this line from someone who already located them */
+  adoptSamples(starts: Int32Array, ends: Int32Array, n: number): void {
+    if (this.smplS.length < n) { this.smplS = new Int32Array(n); this.smplE = new Int32Array(n); }
+    this.smplS.set(starts.subarray(0, n));
+    this.smplE.set(ends.subarray(0, n));
+    this.nSmpl = n;
+    this.smplSerial = this.serial;
+  }
+
   sampleStart(i: number): number {
     if (this.smplSerial !== this.serial) this.locateSamples();
     return i < this.nSmpl ? this.smplS[i] : -1;

@@ -181,10 +181,10 @@ export function copyStrUntil(b: Buffer, p: number, le: number, ob: Buffer, n: nu
 /**
  * The fast plan of a sample block: leading separators, FORMAT fields 0..m copied verbatim with their
  * ':' (each checked to be printed unchanged by htslib), trailing separators. Leaves scanEnd at the
- * end of the sample column. Returns false (having written nothing) when any field needs the
+ * end of the sample column (`colEnd` when known, else found by scanning). Returns false (having written nothing) when any field needs the
  * general path.
  */
-export function planCopy(plan: { lead: Buffer; kinds: number[]; trail: Buffer }, b: Buffer, s0: number, le: number, o: ByteOut): boolean {
+export function planCopy(plan: { lead: Buffer; kinds: number[]; trail: Buffer }, b: Buffer, s0: number, le: number, o: ByteOut, colEnd = -1): boolean {
   o.ensure(plan.lead.length + plan.trail.length + (le - s0));
   const ob = o.buf;
   let n = o.n;
@@ -223,7 +223,8 @@ export function planCopy(plan: { lead: Buffer; kinds: number[]; trail: Buffer },
       p++;
     }
   }
-  while (p < le && b[p] !== TAB) p++;
+  if (colEnd >= 0) p = colEnd; // the end of the sample column is known
+  else while (p < le && b[p] !== TAB) p++;
   scanEnd = p;
   const trail = plan.trail;
   for (let i = 0; i < trail.length; i++) ob[n++] = trail[i];

@@ -677,6 +677,7 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
 
   /** a filtered-out sample: keep the sequential cursor moving over its column (one pass per line) */
   const skipSample = (L: QLine, ks: number): void => {
+    if (L.samplesLocated) return; // runBlock finds the next sample's column directly
     let p: number;
     if (seqSerial === L.serial && seqNext === ks) p = seqPos;
     else if (ks === 0) p = L.nCols > 9 ? L.cs[9] : -1;
@@ -703,10 +704,12 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
       }
       if (blk.planOk) {
         let s0: number;
-        if (seqSerial === L.serial && seqNext === ks) s0 = seqPos;
+        let colEnd = -1;
+        if (L.samplesLocated) { s0 = L.sampleStart(ks); colEnd = L.sampleEnd(ks); }
+        else if (seqSerial === L.serial && seqNext === ks) s0 = seqPos;
         else if (ks === 0) s0 = L.nCols > 9 ? L.cs[9] : -1;
         else s0 = L.sampleStart(ks);
-        if (s0 >= 0 && planCopy(plan, b, s0, L.e, o)) {
+        if (s0 >= 0 && planCopy(plan, b, s0, L.e, o, colEnd)) {
           seqSerial = L.serial;
           seqNext = ks + 1;
           seqPos = scanEnd < L.e ? scanEnd + 1 : -1;
@@ -793,6 +796,9 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
           o.n = n;
           blk.fn[k]!(L, o, ks);
           if (o.n === n) { o.n = lStart; return; }
+          // a closure may have located other samples' fields (PBINOM's per-record ploidy and AD
+          // width scan all samples): locate this sample's fields again for the items that follow
+          if (blk.needLoc && locSample !== ks) locate(L, ks);
           ob = o.buf;
           n = o.n;
           // a closure may write a lot: keep room for the remaining fixed items

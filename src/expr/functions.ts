@@ -10,6 +10,7 @@ import { MISS, VEND, Tok, isMissOrEnd } from './types.js';
 import type { RecordAccess } from './eval-record.js';
 import { GT_VEND } from './eval-record.js';
 import { evalError } from './types.js';
+import { crExp, crLog } from './crmath.js';
 
 // ---------------------------------------------------------------- plain helpers (reusable)
 
@@ -78,8 +79,22 @@ export function phred(p: number): number {
   return -4.34294481903 * Math.log(p);
 }
 
-/** htslib kf_lgamma (AS245, Lanczos). */
+/**
+ * htslib kf_lgamma (AS245, Lanczos). The logarithms are correctly rounded (crmath.ts) so that the
+ * last bit agrees with glibc's, as p-values near 1 print their rounding noise (phred 4.82164e-15);
+ * values for integer arguments (binomial counts) are cached.
+ */
+const LGAMMA_CACHE = new Float64Array(4096).fill(NaN);
 export function kfLgamma(z: number): number {
+  const zi = z | 0;
+  if (zi === z && zi > 0 && zi < LGAMMA_CACHE.length) {
+    const c = LGAMMA_CACHE[zi];
+    if (c === c) return c;
+    return (LGAMMA_CACHE[zi] = kfLgammaRaw(z));
+  }
+  return kfLgammaRaw(z);
+}
+function kfLgammaRaw(z: number): number {
   let x = 0;
   x += 0.1659470187408462e-06 / (z + 7);
   x += 0.9934937113930748e-05 / (z + 6);
@@ -90,7 +105,7 @@ export function kfLgamma(z: number): number {
   x -= 1259.139216722289 / (z + 1);
   x += 676.5203681218835 / z;
   x += 0.9999999999995183;
-  return Math.log(x) - 5.58106146679532777 - z + (z - 0.5) * Math.log(z + 6.5);
+  return crLog(x) - 5.58106146679532777 - z + (z - 0.5) * crLog(z + 6.5);
 }
 
 const KF_GAMMA_EPS = 1e-14;
@@ -114,8 +129,10 @@ function kfBetaiAux(a: number, b: number, x: number): number {
     f *= d;
     if (Math.abs(d - 1) < KF_GAMMA_EPS) break;
   }
-  return Math.exp(kfLgamma(a + b) - kfLgamma(a) - kfLgamma(b) + a * Math.log(x) + b * Math.log(1 - x)) / a / f;
+  return crExp(kfLgamma(a + b) - kfLgamma(a) - kfLgamma(b) + a * logOf(x) + b * logOf(1 - x)) / a / f;
 }
+const LOG_HALF = crLog(0.5);
+const logOf = (x: number): number => (x === 0.5 ? LOG_HALF : crLog(x));
 
 /** regularized incomplete beta function I_x(a,b) (htslib kf_betai) */
 export function kfBetai(a: number, b: number, x: number): number {

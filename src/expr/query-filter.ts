@@ -16,6 +16,8 @@ import type { QLine } from './format-line.js';
 export interface SiteFilter {
   /** site result and per-sample flags (indexed like the filter's samples; null without FORMAT data); the flags array is reused */
   evaluate(rec: VcfRecord): { pass: boolean; samples: ArrayLike<number> | null };
+  /** sample column boundaries located while evaluating `rec`, when the engine located them all */
+  columns(rec: VcfRecord): { starts: Int32Array; ends: Int32Array; n: number } | null;
 }
 
 export interface EngineOptions {
@@ -26,7 +28,7 @@ export interface EngineOptions {
 
 export function compileSiteFilter(expr: string, header: VcfHeader, o: EngineOptions): SiteFilter {
   const f = compileFilter(expr, header, { allowUndefTags: o.allowUndefTags, sampleIndexes: o.samples ?? undefined });
-  return { evaluate: (rec) => f.evaluate(rec) };
+  return { evaluate: (rec) => f.evaluate(rec), columns: (rec) => f.sampleColumns(rec) };
 }
 
 /** `%N_PASS(...)` and `%SUM(...)`-like format items evaluated by the expression engine */

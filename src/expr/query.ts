@@ -309,6 +309,8 @@ async function run(src: Source, opts: QueryOptions, out: QueryOutput): Promise<Q
   const nAll = header.samples.length;
   // the per-sample mask handed to the formatter is indexed by sample column
   const colMask = new Uint8Array(nAll);
+  // the filter sees every sample in file order: its flags are the column mask as they are
+  const identity = nsub === nAll && sub.every((c, k) => c === k);
 
   await src.each((buf, s, e, lineNo, rec) => {
     L.set(buf, s, e, lineNo);
@@ -320,8 +322,12 @@ async function run(src: Source, opts: QueryOptions, out: QueryOutput): Promise<Q
     if (targets && !targets.keep(recFor(L))) return;
     let mask: Uint8Array | null = null;
     if (filter) {
-      const r = filter.evaluate(recFor(L));
+      const fr = recFor(L);
+      const r = filter.evaluate(fr);
       const sm = r.samples;
+      // sample columns the filter located: the formatter need not look for them again
+      const cols = filter.columns(fr);
+      if (cols && cols.n === nAll) L.adoptSamples(cols.starts, cols.ends, cols.n);
       if (exclude) {
         if (r.pass) {
           // -e: the site matches; samples not matching are still printed (bcftools query)
@@ -336,9 +342,12 @@ async function run(src: Source, opts: QueryOptions, out: QueryOutput): Promise<Q
       } else {
         if (!r.pass) return;
         if (sm) {
-          colMask.fill(0);
-          for (let k = 0; k < nsub; k++) if (sm[k]) colMask[sub[k]] = 1;
-          mask = colMask;
+          if (identity) mask = sm as Uint8Array;
+          else {
+            colMask.fill(0);
+            for (let k = 0; k < nsub; k++) if (sm[k]) colMask[sub[k]] = 1;
+            mask = colMask;
+          }
         }
       }
     }

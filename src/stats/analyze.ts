@@ -1,6 +1,6 @@
 /**
  * `analyze`: the README's main job. Validates a file and summarises it in one call.
- * (Later issues add the HTML report and the store ingest.)
+ * With `report`, also writes the HTML report (src/report: a third pass, the stats core).
  *
  * Two streaming passes over the input (validation, then the summary); stdin (`-`) is first
  * spooled to a temporary file so both passes can read it, and the file is removed afterwards.
@@ -12,6 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { validateFile, type ValidationResult } from '../vcf/validate.js';
 import { VcfError } from '../vcf/errors.js';
 import { summarize, type VcfSummary } from './summary.js';
+import { writeReport } from '../report/write.js';
+import { VcfReader } from '../vcf/reader.js';
+import { detectBuild, type BuildDetection } from '../vcf/build.js';
 
 export interface AnalyzeResult {
   file: string;
@@ -20,12 +23,21 @@ export interface AnalyzeResult {
   summary?: VcfSummary;
   /** why the summary is absent (one line), when it is */
   summaryError?: string;
+  /** reference build detected from the header (##contig lengths, else ##reference), or null */
+  build: BuildDetection | null;
+  /** why no build was detected (contigs matching no build or two builds), when it was not */
+  buildNote?: string;
+  /** the HTML report written (options.report), or why it was not */
+  report?: { path: string; bytes: number };
+  reportError?: string;
 }
 
 export interface AnalyzeOptions {
   /** stop the validation report after N problems (default 20; 0 = no limit) */
   maxErrors?: number;
   maxLineBytes?: number;
+  /** write the HTML report (src/report) to this path when the file could be summarised */
+  report?: string;
   /** readable to spool when file is '-' (default process.stdin) */
   stdin?: NodeJS.ReadableStream;
 }
@@ -67,5 +79,32 @@ async function analyzePath(file: string, shown: string, opts: AnalyzeOptions): P
       summaryError = `not summarised: ${e.oneLine().replaceAll(file, shown)}`;
     }
   }
-  return { file: shown, validation, summary, summaryError };
+  const det = summary ? await headerBuild(file) : null;
+  const res: AnalyzeResult = { file: shown, validation, summary, summaryError, build: det?.build ? det : null };
+  if (det && !det.build) res.buildNote = det.conflicts.length ? det.conflicts.slice(0, 3).join('; ') : 'no ##contig lengths or ##reference naming GRCh37/GRCh38';
+  if (summary && opts.report !== undefined) {
+    try {
+      const w = await writeReport({ file, label: shown, output: opts.report, maxLineBytes: opts.maxLineBytes });
+      res.report = { path: w.path, bytes: w.bytes };
+    } catch (e) {
+      if (!(e instanceof VcfError)) throw e;
+      res.reportError = `report not written: ${e.oneLine().replaceAll(file, shown)}`;
+    }
+  }
+  return res;
+}
+
+/** The build from the file's header (read again: cheap, the records are not touched). */
+async function headerBuild(file: string): Promise<BuildDetection | null> {
+  try {
+    const r = await VcfReader.open(file);
+    try {
+      return detectBuild(r.header);
+    } finally {
+      await r.close();
+    }
+  } catch (e) {
+    if (e instanceof VcfError) return null;
+    throw e;
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { M_INDEL, NAF_HWE, VAF_BINS, type Collector, Dist, type GtCmp, type StatsSet } from './bcfstats-accum.js';
 import { f32, fmtF } from './bcfstats-num.js';
+import type { BuildDetection } from '../vcf/build.js';
 
 export interface SnRow {
   id: number;
@@ -84,6 +85,8 @@ export interface StatsReport {
   VAF: VafRow[];
   /** problems reported while reading (unknown samples, renamed contigs, ...) */
   warnings: string[];
+  /** reference build detected from the (first) file's header (##contig lengths), or null (JSON only) */
+  build?: BuildDetection | null;
 }
 
 export interface ReportMeta {

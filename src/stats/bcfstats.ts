@@ -20,6 +20,7 @@ import { VcfRecord } from '../vcf/record.js';
 import { RegionReader, openRegionQuery } from '../vcf/region-reader.js';
 import { RegionSet, TargetsFilter, loadRegions, parseOverlapMode, parseTargetsArg } from '../vcf/regions.js';
 import { readSampleFile } from '../vcf/samples.js';
+import { detectBuild } from '../vcf/build.js';
 import { compileFilter, type CompiledFilter } from '../expr/filter.js';
 import { VERSION } from '../version.js';
 import { Collector, type CollectorOptions, type InputInfo } from './bcfstats-accum.js';
@@ -225,7 +226,8 @@ function collectorOptions(opts: BcfStatsOptions, headers: VcfHeader[], choice: S
 
 function reportFor(c: Collector, opts: BcfStatsOptions, headers: VcfHeader[], choice: SampleChoice | null, warnings: string[]): StatsReport {
   warnings.push(...c.warnings);
-  return buildReport(c, {
+  const detected = detectBuild(headers[0]);
+  const rep = buildReport(c, {
     producer: `vcf-agent stats ${VERSION}`,
     commandLine: opts.commandLine ?? `vcf-agent stats ${opts.files.join(' ')}`,
     files: opts.files,
@@ -236,6 +238,8 @@ function reportFor(c: Collector, opts: BcfStatsOptions, headers: VcfHeader[], ch
     hasAd: headers[0].format.has('AD'),
     warnings,
   });
+  rep.build = detected.build ? detected : null;
+  return rep;
 }
 
 async function singleFile(opts: BcfStatsOptions, depth: Depth): Promise<StatsReport> {

@@ -2,7 +2,9 @@
  * The graph: derived from the LanceDB tables, rebuildable from them alone.
  *
  *   (:Sample {name})-[:CARRIES {gt, zygosity, dp, gq, file_id}]->(:Variant {key, chrom, pos, ref, alt,
- *   vtype, af, gene, impact, clnsig, src_file})-[:IN_GENE {consequence, impact, hgvs_c, hgvs_p}]->(:Gene {name})
+ *   vtype, af, gene, impact, clnsig, clnrevstat, clndn, src_file})-[:IN_GENE {consequence, impact, hgvs_c,
+ *   hgvs_p}]->(:Gene {name})
+ *   IN_GENE edges come from the variants' gene_ann column (whatever the annotation source was).
  *   (:LoadedFile {id}) marks a file whose graph load finished.
  *
  * Only this file talks to the graph engine (`kuzu` today; its fork `lbug` has the same API), so the
@@ -17,7 +19,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import kuzu from 'kuzu';
 import { VcfError } from '../vcf/errors.js';
-import { annForAllele, genesOf, parseAnn } from './ann.js';
 import type { LanceStore } from './tables.js';
 import type { Workspace } from './workspace.js';
 
@@ -64,7 +65,7 @@ export class GraphDb {
 
 const SCHEMA = [
   'CREATE NODE TABLE IF NOT EXISTS Sample(name STRING, PRIMARY KEY(name))',
-  'CREATE NODE TABLE IF NOT EXISTS Variant(key STRING, chrom STRING, pos INT64, ref STRING, alt STRING, vtype STRING, af DOUBLE, gene STRING, impact STRING, clnsig STRING, src_file INT64, PRIMARY KEY(key))',
+  'CREATE NODE TABLE IF NOT EXISTS Variant(key STRING, chrom STRING, pos INT64, ref STRING, alt STRING, vtype STRING, af DOUBLE, gene STRING, impact STRING, clnsig STRING, clnrevstat STRING, clndn STRING, src_file INT64, PRIMARY KEY(key))',
   'CREATE NODE TABLE IF NOT EXISTS Gene(name STRING, PRIMARY KEY(name))',
   'CREATE NODE TABLE IF NOT EXISTS LoadedFile(id INT64, PRIMARY KEY(id))',
   'CREATE REL TABLE IF NOT EXISTS CARRIES(FROM Sample TO Variant, gt STRING, zygosity STRING, dp INT64, gq INT64, file_id INT64)',
@@ -100,8 +101,21 @@ function loadingMarker(ws: Workspace): string {
   return path.join(ws.dir, 'graph.loading');
 }
 
+/** bumped when SCHEMA changes: a graph of another version is rebuilt */
+export const GRAPH_SCHEMA_VERSION = '2';
+
+function versionFile(ws: Workspace): string {
+  return path.join(ws.dir, 'graph.version');
+}
+
+export interface SyncOptions {
+  rebuild?: boolean;
+  /** called after the first bulk COPY of each file (crash tests pause here) */
+  pause?: (phase: 'graph') => Promise<void>;
+}
+
 /** Load one committed file's rows from LanceDB into the graph. */
-async function loadFile(g: GraphDb, store: LanceStore, fileId: number): Promise<void> {
+async function loadFile(g: GraphDb, store: LanceStore, fileId: number, opts: SyncOptions = {}): Promise<void> {
   const ws = store.ws;
   fs.mkdirSync(ws.tmpDir, { recursive: true });
   fs.writeFileSync(loadingMarker(ws), String(fileId));
@@ -109,23 +123,23 @@ async function loadFile(g: GraphDb, store: LanceStore, fileId: number): Promise<
   const samples = new CsvOut(tmp('samples'), ['name']);
   for (const r of await store.tables.samples.query().where(`file_id = ${fileId}`).select(['sample']).toArray()) await samples.row([r.sample]);
   await samples.end();
-  const variants = new CsvOut(tmp('variants'), ['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'src_file']);
+  const variants = new CsvOut(tmp('variants'), ['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'clnrevstat', 'clndn', 'src_file']);
   const genes = new CsvOut(tmp('genes'), ['name']);
   const inGene = new CsvOut(tmp('in_gene'), ['key', 'gene', 'consequence', 'impact', 'hgvs_c', 'hgvs_p']);
   const seenKey = new Set<string>();
   const seenGene = new Set<string>();
-  const q = store.tables.variants.query().where(`file_id = ${fileId}`).select(['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'n_alt', 'info']);
+  const q = store.tables.variants.query().where(`file_id = ${fileId}`).select(['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'clnrevstat', 'clndn', 'gene_ann']);
   for await (const batch of q) {
     for (const r of batch.toArray() as Row[]) {
       const key = r.key as string;
-      await variants.row([key, r.chrom, r.pos, r.ref, r.alt, r.vtype, r.af, r.gene, r.impact, r.clnsig, fileId]);
+      await variants.row([key, r.chrom, r.pos, r.ref, r.alt, r.vtype, r.af, r.gene, r.impact, r.clnsig, r.clnrevstat, r.clndn, fileId]);
       if (seenKey.has(key)) continue; // the same key twice in one file: one set of gene edges
       seenKey.add(key);
-      const ann = annOfInfo(r.info as string);
-      if (!ann) continue;
-      for (const e of genesOf(annForAllele(parseAnn(ann), r.alt as string, r.n_alt as number))) {
-        if (!seenGene.has(e.gene)) { seenGene.add(e.gene); await genes.row([e.gene]); }
-        await inGene.row([key, e.gene, e.consequence, e.impact, e.hgvsC, e.hgvsP]);
+      if (!r.gene_ann) continue;
+      for (const [gene, consequence, impact, hgvsC, hgvsP] of JSON.parse(r.gene_ann as string) as Array<Array<string | null>>) {
+        if (!gene) continue;
+        if (!seenGene.has(gene)) { seenGene.add(gene); await genes.row([gene]); }
+        await inGene.row([key, gene, consequence, impact, hgvsC, hgvsP]);
       }
     }
   }
@@ -138,6 +152,7 @@ async function loadFile(g: GraphDb, store: LanceStore, fileId: number): Promise<
   const opt = '(HEADER=true, IGNORE_ERRORS=true)'; // duplicate primary keys (known samples, variants, genes) are skipped
   await g.query(`COPY Sample FROM ${cypherPath(samples.file)} ${opt}`);
   await g.query(`COPY Variant FROM ${cypherPath(variants.file)} ${opt}`);
+  await opts.pause?.('graph');
   await g.query(`COPY Gene FROM ${cypherPath(genes.file)} ${opt}`);
   // gene edges only for variants this file created (a key known from an earlier file has its edges)
   await g.query(`COPY IN_GENE FROM (LOAD FROM ${cypherPath(inGene.file)} (HEADER=true) MATCH (v:Variant {key: key}) WHERE v.src_file = ${fileId} RETURN key, gene, consequence, impact, hgvs_c, hgvs_p)`);
@@ -147,16 +162,12 @@ async function loadFile(g: GraphDb, store: LanceStore, fileId: number): Promise<
   for (const f of [samples, variants, genes, inGene, carries]) fs.rmSync(f.file, { force: true });
 }
 
-function annOfInfo(info: string): string | undefined {
-  for (const part of info.split(';')) if (part.startsWith('ANN=')) return part.slice(4);
-  return undefined;
-}
-
 function removeGraph(ws: Workspace): void {
   for (const f of fs.existsSync(ws.dir) ? fs.readdirSync(ws.dir) : []) {
     if (f === path.basename(ws.graphPath) || f.startsWith(path.basename(ws.graphPath) + '.')) fs.rmSync(path.join(ws.dir, f), { recursive: true, force: true });
   }
   fs.rmSync(loadingMarker(ws), { force: true });
+  fs.rmSync(versionFile(ws), { force: true });
 }
 
 /**
@@ -164,10 +175,11 @@ function removeGraph(ws: Workspace): void {
  * loads the files it lacks; rebuilds it from LanceDB when a load was interrupted, it holds a file
  * that is not committed, or `rebuild` is asked.
  */
-export async function syncGraph(store: LanceStore, opts: { rebuild?: boolean } = {}): Promise<{ loaded: number[]; rebuilt: boolean }> {
+export async function syncGraph(store: LanceStore, opts: SyncOptions = {}): Promise<{ loaded: number[]; rebuilt: boolean }> {
   const ws = store.ws;
   const committed = (await store.files()).filter((f) => f.status === 'committed').map((f) => f.file_id);
-  let rebuild = !!opts.rebuild || fs.existsSync(loadingMarker(ws));
+  const version = fs.existsSync(versionFile(ws)) ? fs.readFileSync(versionFile(ws), 'utf8').trim() : '';
+  let rebuild = !!opts.rebuild || fs.existsSync(loadingMarker(ws)) || (fs.existsSync(ws.graphPath) && version !== GRAPH_SCHEMA_VERSION);
   let g: GraphDb | undefined;
   if (!rebuild && fs.existsSync(ws.graphPath)) {
     g = GraphDb.open(ws.graphPath);
@@ -180,7 +192,7 @@ export async function syncGraph(store: LanceStore, opts: { rebuild?: boolean } =
     } else {
       const todo = committed.filter((id) => !loaded.has(id));
       try {
-        for (const id of todo) await loadFile(g, store, id);
+        for (const id of todo) await loadFile(g, store, id, opts);
       } finally {
         await g.close();
       }
@@ -191,7 +203,8 @@ export async function syncGraph(store: LanceStore, opts: { rebuild?: boolean } =
   g = GraphDb.open(ws.graphPath);
   try {
     await initSchema(g);
-    for (const id of committed) await loadFile(g, store, id);
+    fs.writeFileSync(versionFile(ws), GRAPH_SCHEMA_VERSION);
+    for (const id of committed) await loadFile(g, store, id, opts);
   } finally {
     await g.close();
   }

@@ -10,18 +10,32 @@
  * Splitting follows bcftools norm -m -any: one row per ALT; in the row of ALT k a call's alleles
  * other than k become 0, so only calls holding k (or a missing allele) are stored. `<NON_REF>` and
  * `<*>` never become variants; records without ALT ('.') add no variant (both counted as skipped).
+ * gVCF reference blocks (records whose every ALT is `<NON_REF>`/`<*>`) go to the refblocks table:
+ * one hom-ref row per sample with the block's span and its DP, GQ, MIN_DP.
+ *
+ * Keys: trimmed (normalizeAllele without a reference), or left-aligned with `--fasta` (contigs the
+ * reference lacks, under either chr spelling, are only trimmed); the choice is the catalog's `norm`.
+ * Annotations: see annotations.ts (ANN, CSQ/--csq-tag, EFF, ClinVar INFO, --gff, --clinvar).
+ *
+ * Test hook: with VCF_AGENT_TEST_PAUSE_PHASE=P (parse, append, index, commit, graph) the ingest
+ * prints `vcf-agent: paused in phase P` on stderr at that point and waits until it is killed, so a
+ * crash test can SIGKILL it at a known place (parse: records of the first batch converted, nothing
+ * appended; append: the first batch appended; index: scalar indexes being built; commit: just before
+ * the catalog row becomes committed; graph: part of the graph COPY done).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeAllele } from '../annotate/normalize.js';
+import { FastaReader } from '../annotate/normalize.js';
+import { ClinvarIndex, joinKey, normalizeKeyAllele } from '../annotate/clinvar.js';
+import { GeneIndex } from '../annotate/gff.js';
+import { FileAnnotator, type AnnotationOptions } from './annotations.js';
 import { VcfError } from '../vcf/errors.js';
 import { VcfReader } from '../vcf/reader.js';
 import type { VcfRecord } from '../vcf/record.js';
-import { annForAllele, genesOf, mostSevere, parseAnn } from './ann.js';
 import { syncGraph } from './graph.js';
-import { ColumnBuffer, GENOTYPES_COLS, LanceStore, SAMPLES_COLS, VARIANTS_COLS, FILES_COLS, sqlStr } from './tables.js';
-import { acquireWriterLock, resolveWorkspace, type Workspace } from './workspace.js';
+import { ColumnBuffer, GENOTYPES_COLS, LanceStore, SAMPLES_COLS, VARIANTS_COLS, FILES_COLS, REFBLOCKS_COLS, sqlStr } from './tables.js';
+import { acquireWriterLock, resolveWorkspace } from './workspace.js';
 
 export interface IngestOptions {
   db?: string;
@@ -31,8 +45,25 @@ export interface IngestOptions {
   batchRows?: number;
   /** skip the graph load (it can be done later by syncGraph / db rebuild-graph) */
   noGraph?: boolean;
+  /** reference FASTA: keys left-aligned (bcftools norm -f) instead of only trimmed */
+  fasta?: string;
+  /** GFF3 or GTF gene models: genes by overlap for files without ANN/CSQ/EFF */
+  gff?: string;
+  /** a ClinVar VCF joined by normalised key (CLNSIG, CLNREVSTAT, CLNDN, GENEINFO) */
+  clinvar?: string;
+  /** INFO tag holding VEP output (default CSQ) */
+  csqTag?: string;
   /** called with a phase name as the ingest moves on (progress, crash tests) */
-  onPhase?: (phase: 'recover' | 'hash' | 'parse' | 'index' | 'commit' | 'graph' | 'done', file?: string) => void;
+  onPhase?: (phase: IngestPhase, file?: string) => void;
+}
+
+export type IngestPhase = 'recover' | 'hash' | 'parse' | 'append' | 'index' | 'commit' | 'graph' | 'done';
+
+/** VCF_AGENT_TEST_PAUSE_PHASE: stop here until killed (see the header comment) */
+export async function pausePoint(phase: string): Promise<void> {
+  if (process.env.VCF_AGENT_TEST_PAUSE_PHASE !== phase) return;
+  process.stderr.write(`vcf-agent: paused in phase ${phase} (pid ${process.pid})\n`);
+  await new Promise<never>(() => { setInterval(() => undefined, 1 << 30); });
 }
 
 export interface FileIngestResult {
@@ -44,12 +75,20 @@ export interface FileIngestResult {
   genotypes: number;
   samples: number;
   skippedAlleles: number;
+  refBlocks: number;
 }
 
 export interface IngestResult { workspace: string; files: FileIngestResult[]; recovered: number[]; graph: { loaded: number[]; rebuilt: boolean } | null }
 
-/** how the key is normalised (normalizeAllele without a reference); recorded per file in the catalog */
+/** how the key is normalised without a reference (normalizeAllele trimming); recorded per file in the catalog */
 export const NORM = 'trim';
+
+/** the catalog's `norm` with a reference */
+export function normWithFasta(fasta: string): string {
+  return `left-align ${path.resolve(fasta)}`;
+}
+
+interface Context { fasta?: FastaReader; norm: string; ann: AnnotationOptions }
 
 export async function ingestFiles(files: string[], opts: IngestOptions = {}): Promise<IngestResult> {
   const ws = resolveWorkspace(opts.db);
@@ -57,6 +96,19 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     if (f === '-') throw new VcfError('USAGE', 'ingest needs file paths (a content hash is taken before reading), not stdin', {}, 'usage');
     if (!fs.existsSync(f)) throw new VcfError('INPUT_NOT_FOUND', 'no such file', { file: f });
   }
+  for (const [flag, f] of [['--fasta', opts.fasta], ['--gff', opts.gff], ['--clinvar', opts.clinvar]] as const) {
+    if (f !== undefined && !fs.existsSync(f)) throw new VcfError('INPUT_NOT_FOUND', `no such file (${flag})`, { file: f });
+  }
+  const fasta = opts.fasta ? FastaReader.open(opts.fasta) : undefined;
+  const ctx: Context = {
+    fasta,
+    norm: opts.fasta ? normWithFasta(opts.fasta) : NORM,
+    ann: {
+      csqTag: opts.csqTag,
+      gff: opts.gff ? await GeneIndex.load(opts.gff) : undefined,
+      clinvar: opts.clinvar ? await ClinvarIndex.load(opts.clinvar, fasta) : undefined,
+    },
+  };
   const lock = await acquireWriterLock(ws, `ingest ${files.join(' ')}`, opts.lockWaitMs);
   let store: LanceStore | undefined;
   try {
@@ -64,16 +116,17 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     opts.onPhase?.('recover');
     const recovered = await recover(store);
     const out: FileIngestResult[] = [];
-    for (const f of files) out.push(await ingestOne(store, ws, f, opts));
+    for (const f of files) out.push(await ingestOne(store, f, opts, ctx));
     let graph: IngestResult['graph'] = null;
     if (!opts.noGraph) {
       opts.onPhase?.('graph');
-      graph = await syncGraph(store);
+      graph = await syncGraph(store, { pause: pausePoint });
     }
     opts.onPhase?.('done');
     return { workspace: ws.dir, files: out, recovered, graph };
   } finally {
     store?.close();
+    fasta?.close();
     lock.release();
   }
 }
@@ -83,7 +136,7 @@ export async function recover(store: LanceStore): Promise<number[]> {
   const pending = (await store.files()).filter((f) => f.status !== 'committed').map((f) => f.file_id);
   if (!pending.length) return [];
   const where = `file_id IN (${pending.join(',')})`;
-  for (const t of ['variants', 'genotypes', 'samples'] as const) await store.tables[t].delete(where);
+  for (const t of ['variants', 'genotypes', 'samples', 'refblocks'] as const) await store.tables[t].delete(where);
   await store.tables.files.delete(where);
   return pending;
 }
@@ -98,19 +151,20 @@ export async function sha256File(file: string): Promise<{ sha256: string; size: 
   return { sha256: h.digest('hex'), size };
 }
 
-async function ingestOne(store: LanceStore, ws: Workspace, file: string, opts: IngestOptions): Promise<FileIngestResult> {
+async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, ctx: Context): Promise<FileIngestResult> {
   opts.onPhase?.('hash', file);
   const { sha256, size } = await sha256File(file);
   const catalog = await store.files();
   const known = catalog.find((f) => f.sha256 === sha256 && f.status === 'committed');
   if (known) {
-    return { file, fileId: known.file_id, status: 'unchanged', records: known.n_records, variants: known.n_variants, genotypes: known.n_genotypes, samples: known.samples_n, skippedAlleles: known.n_skipped_alleles };
+    return { file, fileId: known.file_id, status: 'unchanged', records: known.n_records, variants: known.n_variants, genotypes: known.n_genotypes, samples: known.samples_n, skippedAlleles: known.n_skipped_alleles, refBlocks: known.n_ref_blocks };
   }
   const reader = await VcfReader.open(file);
   const fileId = catalog.reduce((m, f) => Math.max(m, f.file_id), 0) + 1;
   const header = reader.header;
+  const annotator = new FileAnnotator(header, ctx.ann);
   const fr = new ColumnBuffer(FILES_COLS);
-  fr.push(fileId, path.resolve(file), sha256, size, 'pending', header.toString(), header.samples.length, 0, 0, 0, 0, NORM, new Date().toISOString(), null);
+  fr.push(fileId, path.resolve(file), sha256, size, 'pending', header.toString(), header.samples.length, 0, 0, 0, 0, 0, ctx.norm, annotator.describe(), new Date().toISOString(), null);
   await store.tables.files.add(fr.toArrow());
 
   const sm = new ColumnBuffer(SAMPLES_COLS);
@@ -119,18 +173,29 @@ async function ingestOne(store: LanceStore, ws: Workspace, file: string, opts: I
 
   opts.onPhase?.('parse', file);
   const batchRows = opts.batchRows ?? 20_000;
-  const conv = new RecordConverter(fileId, header.samples);
+  const conv = new RecordConverter(fileId, header.samples, annotator, ctx.fasta);
+  let appended = false;
+  const flush = async (): Promise<void> => {
+    if (!appended) opts.onPhase?.('append', file);
+    await conv.flush(store);
+    if (!appended && conv.nVariants) { appended = true; await pausePoint('append'); }
+  };
+  let first = true;
   for await (const batch of reader.batches()) {
     for (const rec of batch) conv.add(rec);
-    if (conv.variants.length >= batchRows || conv.genotypes.length >= batchRows * 8) await conv.flush(store);
+    if (first) { first = false; await pausePoint('parse'); }
+    if (conv.variants.length >= batchRows || conv.variants.bytes + conv.genotypes.bytes >= FLUSH_BYTES || conv.genotypes.length >= batchRows * 8 || conv.refblocks.length >= batchRows * 8) await flush();
   }
-  await conv.flush(store);
+  await flush();
 
   opts.onPhase?.('index', file);
   await store.buildIndexes('variants');
+  await pausePoint('index');
   await store.buildIndexes('genotypes');
+  await store.buildIndexes('refblocks');
 
   opts.onPhase?.('commit', file);
+  await pausePoint('commit');
   await store.tables.files.update({
     where: `file_id = ${fileId} AND sha256 = ${sqlStr(sha256)}`,
     valuesSql: {
@@ -139,13 +204,16 @@ async function ingestOne(store: LanceStore, ws: Workspace, file: string, opts: I
       n_variants: String(conv.nVariants),
       n_genotypes: String(conv.nGenotypes),
       n_skipped_alleles: String(conv.skipped),
+      n_ref_blocks: String(conv.nRefBlocks),
       committed: sqlStr(new Date().toISOString()),
     },
   });
-  return { file, fileId, status: 'ingested', records: conv.records, variants: conv.nVariants, genotypes: conv.nGenotypes, samples: header.samples.length, skippedAlleles: conv.skipped };
+  return { file, fileId, status: 'ingested', records: conv.records, variants: conv.nVariants, genotypes: conv.nGenotypes, samples: header.samples.length, skippedAlleles: conv.skipped, refBlocks: conv.nRefBlocks };
 }
 
 const INT32_MAX = 2147483647;
+/** flush the row buffers when their strings hold this many characters (wide cohorts) */
+const FLUSH_BYTES = 48 << 20;
 
 function intOrNull(s: string | undefined): number | null {
   if (s === undefined || s === '' || s === '.') return null;
@@ -167,14 +235,15 @@ function nth(v: string | true | undefined, k: number): string | undefined {
 }
 
 /**
- * The key's alleles: trimmed by normalizeAllele (no reference yet: common last bases, then common
- * first bases, one base kept; upper-case; symbolic alleles unchanged). TODO: `--fasta` for left-alignment.
+ * The key's alleles: trimmed by normalizeAllele (common last bases, then common first bases, one
+ * base kept; upper-case; symbolic alleles unchanged), or left-aligned with a reference.
  */
-export function trimAlleles(chrom: string, pos: number, ref: string, alt: string): [number, string, string] {
-  const n = normalizeAllele(chrom, pos, ref, alt);
+export function trimAlleles(chrom: string, pos: number, ref: string, alt: string, fasta?: FastaReader): [number, string, string] {
+  const n = normalizeKeyAllele(chrom, pos, ref, alt, fasta);
   return [n.pos, n.ref, n.alt];
 }
 
+/** snv | mnp | indel | other of a trimmed allele pair (as bcftools TYPE sees a split record) */
 export function variantType(ref: string, alt: string): string {
   if (alt === '*' || alt.startsWith('<') || alt.includes('[') || alt.includes(']')) return 'other';
   if (ref.length === 1 && alt.length === 1) return 'snv';
@@ -194,20 +263,37 @@ function splitGt(gt: string, k: number): { gt: string; copies: number; missing: 
   return { gt: out, copies, missing, ploidy };
 }
 
+const isGvcfAlt = (a: string): boolean => a === '<NON_REF>' || a === '<*>';
+
 class RecordConverter {
   readonly variants = new ColumnBuffer(VARIANTS_COLS);
   readonly genotypes = new ColumnBuffer(GENOTYPES_COLS);
+  readonly refblocks = new ColumnBuffer(REFBLOCKS_COLS);
   records = 0;
   nVariants = 0;
   nGenotypes = 0;
+  nRefBlocks = 0;
   skipped = 0;
   private ordinal = 0;
-  constructor(private readonly fileId: number, private readonly samples: string[]) {}
+  constructor(private readonly fileId: number, private readonly samples: string[], private readonly annotator: FileAnnotator, private readonly fasta?: FastaReader) {}
+
+  /** a gVCF reference block: one hom-ref row per sample over POS..END with DP, GQ, MIN_DP */
+  private refBlock(rec: VcfRecord): void {
+    this.skipped += rec.alt.length;
+    const end = rec.endPos;
+    for (let i = 0; i < this.samples.length; i++) {
+      const gt = rec.hasFormat ? rec.gtRaw(i) ?? '.' : '.';
+      this.refblocks.push(this.fileId, rec.chrom, rec.pos, end, this.samples[i], gt,
+        intOrNull(rec.sampleValue(i, 'DP')), intOrNull(rec.sampleValue(i, 'GQ')), intOrNull(rec.sampleValue(i, 'MIN_DP')));
+      this.nRefBlocks++;
+    }
+  }
 
   add(rec: VcfRecord): void {
     this.records++;
     const alts = rec.alt;
     if (!alts.length) { this.skipped++; return; }
+    if (alts.every(isGvcfAlt)) { this.refBlock(rec); return; }
     const chrom = rec.chrom, pos = rec.pos, ref = rec.ref;
     if (!Number.isFinite(pos)) throw rec.error('VCF_RECORD_BAD_POS', `POS "${rec.col(1)}" is not a number`, rec.columnOf(rec.colStart(1)));
     const info = rec.info;
@@ -220,10 +306,10 @@ class RecordConverter {
     const mq = floatOrNull(nth(info.get('MQ'), 0));
     const qd = floatOrNull(nth(info.get('QD'), 0));
     const fs = floatOrNull(nth(info.get('FS'), 0));
-    const annRaw = info.get('ANN');
-    const ann = typeof annRaw === 'string' ? parseAnn(annRaw) : undefined;
-    const cln = info.get('CLNSIG');
+    const annOf = this.annotator.forRecord({ chrom, ref, alts, info: (k) => info.get(k) });
     const infoRaw = rec.infoRaw;
+    const altsRaw = rec.altRaw;
+    const tail = rec.hasFormat ? rec.buf.toString('utf8', rec.colStart(8), rec.end) : null;
     const nS = this.samples.length;
     const fmt = rec.formatRaw;
     // per sample: GT once per record
@@ -231,19 +317,17 @@ class RecordConverter {
     for (let i = 0; i < nS; i++) gts[i] = rec.hasFormat ? rec.gtRaw(i) : undefined;
     for (let k = 1; k <= alts.length; k++) {
       const alt = alts[k - 1];
-      if (alt === '<NON_REF>' || alt === '<*>') { this.skipped++; continue; }
+      if (isGvcfAlt(alt)) { this.skipped++; continue; }
       const vid = BigInt(this.fileId) * 4294967296n + BigInt(++this.ordinal);
-      const [kp, kr, ka] = trimAlleles(chrom, pos, ref, alt);
-      const key = `${chrom}:${kp}:${kr}:${ka}`;
-      const annK = ann ? annForAllele(ann, alt, alts.length) : [];
-      const top = mostSevere(annK);
-      const genes = genesOf(annK).map((e) => e.gene);
+      const n = normalizeKeyAllele(chrom, pos, ref, alt, this.fasta);
+      const key = `${chrom}:${n.pos}:${n.ref}:${n.alt}`;
+      const a = annOf(k, [n.pos, Math.max(n.pos, n.pos + n.ref.length - 1)], joinKey(chrom, n));
       this.variants.push(
-        vid, this.fileId, rec.lineNo, key, chrom, pos, end, idRaw === '.' ? null : idRaw, ref, alt, k, alts.length, variantType(ref, alt),
+        vid, this.fileId, rec.lineNo, key, chrom, pos, end, idRaw === '.' ? null : idRaw, ref, alt, k, alts.length, altsRaw, variantType(n.ref, n.alt),
         qual !== null && Number.isFinite(qual) ? qual : null, filter,
         intOrNull(nth(info.get('AC'), k - 1)), an, floatOrNull(nth(info.get('AF'), k - 1)), dp, mq, qd, fs,
-        (top && genes.includes(top.gene) ? top.gene : genes[0]) || null, top?.consequence || null, top?.impact || null, top?.hgvsC || null, top?.hgvsP || null,
-        genes, typeof cln === 'string' ? cln : null, infoRaw,
+        a.gene, a.consequence, a.impact, a.hgvsC, a.hgvsP, a.genes, a.source, a.geneAnn,
+        a.clinvar?.clnsig ?? null, a.clinvar?.clnrevstat ?? null, a.clinvar?.clndn ?? null, infoRaw, tail,
       );
       this.nVariants++;
       if (!nS) continue;
@@ -267,6 +351,7 @@ class RecordConverter {
   async flush(store: LanceStore): Promise<void> {
     if (this.variants.length) { await store.tables.variants.add(this.variants.toArrow()); this.variants.clear(); }
     if (this.genotypes.length) { await store.tables.genotypes.add(this.genotypes.toArrow()); this.genotypes.clear(); }
+    if (this.refblocks.length) { await store.tables.refblocks.add(this.refblocks.toArrow()); this.refblocks.clear(); }
   }
 }
 

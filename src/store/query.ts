@@ -4,6 +4,9 @@
  * Rows come in storage order (files in ingest order, records in file order).
  */
 import { VcfError } from '../vcf/errors.js';
+import { compileFilter, type CompiledFilter } from '../expr/filter.js';
+import { RECORD_COLUMNS, RecordRebuilder, parseStoredHeader, type StoredRow } from './records.js';
+import { pushdownSql } from './pushdown.js';
 import { checkReadOnlyCypher, graphCounts, openGraphReadOnly, type GraphCounts } from './graph.js';
 import { LanceStore, sqlStr, visibleFilterOf, type FileRow } from './tables.js';
 import { resolveWorkspace, workspaceExists, type Workspace } from './workspace.js';
@@ -29,7 +32,29 @@ export function parseRegion(s: string): Region {
   return { chrom: m[1], start, end };
 }
 
-export interface VariantQuery { region?: string; gene?: string; sample?: string; limit?: number }
+export interface VariantQuery {
+  region?: string;
+  gene?: string;
+  sample?: string;
+  limit?: number;
+  /** bcftools -i expression (evaluated on the rebuilt split record; simple parts pushed down) */
+  include?: string;
+  /** bcftools -e expression */
+  exclude?: string;
+  /** only this file's rows */
+  fileId?: number;
+  /** also return each row's split VCF line (`_vcf`, latin1 text) and file id, for --format vcf */
+  withVcf?: boolean;
+}
+
+export interface VariantResult {
+  rows: Row[];
+  columns: string[];
+  /** SQL conditions pushed down to LanceDB (besides visibility) */
+  pushed: string[];
+  /** rows read from LanceDB before the expression (equal to rows.length without -i/-e) */
+  scanned: number;
+}
 
 export const VARIANT_COLUMNS = ['chrom', 'pos', 'id', 'ref', 'alt', 'qual', 'filter', 'key', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'hgvs_c', 'hgvs_p', 'af', 'ac', 'an', 'dp', 'clnsig', 'file_id'];
 export const SAMPLE_COLUMNS = ['sample', 'gt', 'zygosity', 'gt_dp', 'gt_gq'];
@@ -50,37 +75,114 @@ function plain(r: Row): Row {
   return o;
 }
 
-/** Variant rows matching every given condition; with `sample`, that sample's non-reference or missing calls. */
-export async function queryVariants(store: LanceStore, q: VariantQuery): Promise<{ rows: Row[]; columns: string[] }> {
+interface FileEval { rebuild: RecordRebuilder; filter?: CompiledFilter; exclude: boolean }
+
+/** per file: the record rebuilder and the compiled expression (undefined tags allowed in files lacking them) */
+async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<number, FileEval>> {
+  const out = new Map<number, FileEval>();
+  const expr = q.include ?? q.exclude;
+  let firstErr: unknown;
+  let compiled = 0;
+  for (const f of (await store.files()).filter((x) => x.status === 'committed')) {
+    const header = parseStoredHeader(f.header, f.path);
+    const ev: FileEval = { rebuild: new RecordRebuilder(header, f.path), exclude: q.exclude !== undefined };
+    if (expr !== undefined) {
+      try {
+        ev.filter = compileFilter(expr, header);
+        compiled++;
+      } catch (e) {
+        firstErr ??= e;
+        ev.filter = compileFilter(expr, header, { allowUndefTags: true });
+      }
+    }
+    out.set(f.file_id, ev);
+  }
+  if (expr !== undefined && compiled === 0 && firstErr) {
+    throw new VcfError('USAGE_BAD_EXPRESSION', `${q.include !== undefined ? '-i' : '-e'}: ${(firstErr as Error).message.split('\n')[0]}`, {}, 'usage');
+  }
+  return out;
+}
+
+/** AF is pushed down only when every file declares it Number=A (or not at all) */
+async function afPerAllele(store: LanceStore): Promise<boolean> {
+  for (const f of await store.files()) {
+    const m = /^##INFO=<ID=AF,Number=([^,>]+)/m.exec(f.header);
+    if (m && m[1] !== 'A') return false;
+  }
+  return true;
+}
+
+/**
+ * Variant rows matching every given condition; with `sample`, that sample's non-reference calls.
+ * `include`/`exclude` are bcftools expressions evaluated on each row's split record (as
+ * `bcftools norm -m -any` writes it), after the parts LanceDB can answer were pushed down.
+ */
+export async function queryVariants(store: LanceStore, q: VariantQuery): Promise<VariantResult> {
+  if (q.include !== undefined && q.exclude !== undefined) throw new VcfError('USAGE', '-i and -e cannot be combined', {}, 'usage');
   const vis = visibleFilterOf(await store.files());
   const parts = [vis];
   const region = q.region ? parseRegion(q.region) : undefined;
   if (region) parts.push(regionFilter(region));
   if (q.gene) parts.push(`array_has_any(genes, [${sqlStr(q.gene)}])`);
+  if (q.fileId !== undefined) parts.push(`file_id = ${q.fileId}`);
+  const pushed = q.include !== undefined ? pushdownSql(q.include, { afIsPerAllele: await afPerAllele(store) }) : [];
+  parts.push(...pushed);
   const limit = q.limit ?? 1_000_000_000;
+  const needRecord = q.include !== undefined || q.exclude !== undefined || !!q.withVcf;
+  const evals = needRecord ? await evaluators(store, q) : undefined;
+  const cols = needRecord ? [...new Set([...VARIANT_COLUMNS, ...RECORD_COLUMNS])] : VARIANT_COLUMNS;
+  const out: Row[] = [];
+  let scanned = 0;
+  /** the expression on the row's rebuilt record; the VCF line when asked */
+  const accept = (v: Row): Row | undefined => {
+    scanned++;
+    const r = plain(v);
+    if (evals) {
+      const ev = evals.get(r.file_id as number)!;
+      if (ev.filter) {
+        const rec = ev.rebuild.record(r as unknown as StoredRow);
+        const pass = ev.exclude ? ev.filter.excludeResult(rec).pass : ev.filter.evaluate(rec).pass;
+        if (!pass) return undefined;
+      }
+      if (q.withVcf) r._vcf = ev.rebuild.lineOf(r as unknown as StoredRow);
+      for (const c of RECORD_COLUMNS) if (!VARIANT_COLUMNS.includes(c)) delete r[c];
+    }
+    return r;
+  };
+  const columns = [...VARIANT_COLUMNS, ...(q.sample ? SAMPLE_COLUMNS : [])];
   if (!q.sample) {
-    const rows = await store.tables.variants.query().where(parts.join(' AND ')).select(VARIANT_COLUMNS).limit(limit).toArray();
-    return { rows: rows.map(plain), columns: VARIANT_COLUMNS };
+    let query = store.tables.variants.query().where(parts.join(' AND ')).select(cols);
+    if (!evals?.size || (q.include === undefined && q.exclude === undefined)) query = query.limit(limit);
+    for await (const b of query) {
+      for (const v of b.toArray() as Row[]) {
+        const r = accept(v);
+        if (r) out.push(r);
+        if (out.length >= limit) break;
+      }
+      if (out.length >= limit) break;
+    }
+    return { rows: out, columns, pushed, scanned };
   }
   // sample: its stored calls (region on the genotypes table), then the variant rows by vid
   const gParts = [vis, `sample = ${sqlStr(q.sample)}`, `zygosity != 'missing'`];
+  if (q.fileId !== undefined) gParts.push(`file_id = ${q.fileId}`);
   if (region) {
     gParts.push(`chrom = ${sqlStr(region.chrom)}`);
     // genotypes hold POS only: take calls that may overlap, the exact overlap is checked on the variant
     if (region.end !== undefined) gParts.push(`pos <= ${region.end}`);
   }
-  const out: Row[] = [];
   const calls = store.tables.genotypes.query().where(gParts.join(' AND ')).select(['vid', 'sample', 'gt', 'zygosity', 'dp', 'gq']);
   let pending: Row[] = [];
   const drain = async (): Promise<void> => {
     if (!pending.length) return;
     const byVid = new Map(pending.map((c) => [String(c.vid), c]));
-    const vrows = await store.tables.variants.query().where(`vid IN (${[...byVid.keys()].join(',')}) AND ${parts.join(' AND ')}`).select(['vid', ...VARIANT_COLUMNS]).toArray();
+    const vrows = await store.tables.variants.query().where(`vid IN (${[...byVid.keys()].join(',')}) AND ${parts.join(' AND ')}`).select(['vid', ...cols]).toArray();
     const got = new Map(vrows.map((v) => [String(v.vid), v]));
     for (const [vid, c] of byVid) {
       const v = got.get(vid);
       if (!v || out.length >= limit) continue;
-      const r = plain(v);
+      const r = accept(v);
+      if (!r) continue;
       delete r.vid;
       out.push({ ...r, sample: c.sample, gt: c.gt, zygosity: c.zygosity, gt_dp: c.dp, gt_gq: c.gq });
     }
@@ -95,7 +197,14 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     if (out.length >= limit) break;
   }
   await drain();
-  return { rows: out, columns: [...VARIANT_COLUMNS, ...SAMPLE_COLUMNS] };
+  return { rows: out, columns, pushed, scanned };
+}
+
+/** The stored header of a committed file (for --format vcf). */
+export async function fileHeader(store: LanceStore, fileId: number): Promise<string> {
+  const f = (await store.files()).find((x) => x.file_id === fileId && x.status === 'committed');
+  if (!f) throw new VcfError('STORE_NO_FILE', `no committed file with id ${fileId}`, {}, 'usage');
+  return f.header;
 }
 
 /** Samples carrying a variant key (non-reference calls), with their calls. */
@@ -157,4 +266,123 @@ export async function graphQuery(db: string | undefined, cypher: string): Promis
   } finally {
     await g.close();
   }
+}
+
+export interface SampleInfo {
+  sample: string;
+  /** files holding the sample (its column index in each) */
+  files: Array<{ file_id: number; path: string; idx: number }>;
+  /** stored calls by zygosity (het, hom_alt, hemi, missing) */
+  calls: Record<string, number>;
+  /** distinct variant keys with a non-reference call */
+  variants: number;
+  /** non-reference calls by the variant's impact (HIGH, MODERATE, LOW, MODIFIER, none) */
+  byImpact: Record<string, number>;
+  /** genes with the most non-reference calls (top 10) */
+  topGenes: Array<{ gene: string; calls: number }>;
+  /** non-reference calls on variants with a ClinVar significance, by significance */
+  clinvar: Record<string, number>;
+  /** gVCF reference blocks of the sample */
+  refBlocks: number;
+}
+
+/** One sample: where it comes from and what it carries. Throws STORE_NO_SAMPLE when unknown. */
+export async function sampleInfo(store: LanceStore, sample: string): Promise<SampleInfo> {
+  const files = await store.files();
+  const vis = visibleFilterOf(files);
+  const paths = new Map(files.map((f) => [f.file_id, f.path]));
+  const srows = await store.tables.samples.query().where(`${vis} AND sample = ${sqlStr(sample)}`).select(['file_id', 'idx']).toArray();
+  if (!srows.length) throw new VcfError('STORE_NO_SAMPLE', `no sample "${sample}" in the store (see \`vcf-agent samples\`)`, {}, 'usage');
+  const calls: Record<string, number> = {};
+  const byImpact: Record<string, number> = {};
+  const clinvar: Record<string, number> = {};
+  const genes = new Map<string, number>();
+  const keys = new Set<string>();
+  let batch: Row[] = [];
+  const drain = async (): Promise<void> => {
+    if (!batch.length) return;
+    const vids = batch.map((c) => String(c.vid));
+    const vrows = await store.tables.variants.query().where(`vid IN (${vids.join(',')})`).select(['key', 'impact', 'genes', 'clnsig']).toArray();
+    for (const v of vrows) {
+      keys.add(v.key as string);
+      const imp = (v.impact as string | null) ?? 'none';
+      byImpact[imp] = (byImpact[imp] ?? 0) + 1;
+      for (const g of [...((v.genes as Iterable<string>) ?? [])]) genes.set(g, (genes.get(g) ?? 0) + 1);
+      if (v.clnsig) clinvar[v.clnsig as string] = (clinvar[v.clnsig as string] ?? 0) + 1;
+    }
+    batch = [];
+  };
+  for await (const b of store.tables.genotypes.query().where(`${vis} AND sample = ${sqlStr(sample)}`).select(['vid', 'zygosity'])) {
+    for (const c of b.toArray() as Row[]) {
+      const z = c.zygosity as string;
+      calls[z] = (calls[z] ?? 0) + 1;
+      if (z === 'missing') continue;
+      batch.push(c);
+      if (batch.length >= 2000) await drain();
+    }
+  }
+  await drain();
+  const topGenes = [...genes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([gene, n]) => ({ gene, calls: n }));
+  return {
+    sample,
+    files: srows.map((r) => ({ file_id: r.file_id as number, path: paths.get(r.file_id as number) ?? '', idx: r.idx as number })),
+    calls, variants: keys.size, byImpact, topGenes, clinvar,
+    refBlocks: await store.tables.refblocks.countRows(`${vis} AND sample = ${sqlStr(sample)}`),
+  };
+}
+
+export interface GeneInfo {
+  gene: string;
+  /** variant rows annotated in the gene (one per ALT and file) */
+  rows: number;
+  /** distinct variant keys */
+  variants: number;
+  /** by the gene's own annotation of each variant (the IN_GENE edge): impact and consequence counts */
+  byImpact: Record<string, number>;
+  byConsequence: Record<string, number>;
+  /** ClinVar significance of the gene's variants */
+  clinvar: Record<string, number>;
+  /** samples with a non-reference call in the gene, with their number of calls */
+  carriers: Array<{ sample: string; calls: number }>;
+  /** the variants (first 1,000), with the gene's annotation of each */
+  list: Row[];
+}
+
+/** One gene: its variants with their annotation in this gene, and who carries them. */
+export async function geneInfo(store: LanceStore, gene: string): Promise<GeneInfo> {
+  const vis = visibleFilterOf(await store.files());
+  const where = `${vis} AND array_has_any(genes, [${sqlStr(gene)}])`;
+  const byImpact: Record<string, number> = {};
+  const byConsequence: Record<string, number> = {};
+  const clinvar: Record<string, number> = {};
+  const keys = new Set<string>();
+  const list: Row[] = [];
+  const vids: string[] = [];
+  let rows = 0;
+  for await (const b of store.tables.variants.query().where(where).select(['vid', 'key', 'chrom', 'pos', 'ref', 'alt', 'gene_ann', 'clnsig', 'af', 'file_id'])) {
+    for (const v of b.toArray() as Row[]) {
+      rows++;
+      keys.add(v.key as string);
+      vids.push(String(v.vid));
+      const mine = ((v.gene_ann ? JSON.parse(v.gene_ann as string) : []) as Array<Array<string | null>>).find((e) => e[0] === gene) ?? [gene, null, null, null, null];
+      const [, consequence, impact, hgvsC, hgvsP] = mine;
+      byImpact[impact ?? 'none'] = (byImpact[impact ?? 'none'] ?? 0) + 1;
+      for (const c of (consequence ?? 'none').split('&')) byConsequence[c] = (byConsequence[c] ?? 0) + 1;
+      if (v.clnsig) clinvar[v.clnsig as string] = (clinvar[v.clnsig as string] ?? 0) + 1;
+      if (list.length < 1000) list.push({ key: v.key, chrom: v.chrom, pos: v.pos, ref: v.ref, alt: v.alt, consequence, impact, hgvs_c: hgvsC, hgvs_p: hgvsP, clnsig: v.clnsig, af: v.af, file_id: v.file_id });
+    }
+  }
+  if (!rows) throw new VcfError('STORE_NO_GENE', `no variant in gene "${gene}" in the store`, {}, 'usage');
+  const carriers = new Map<string, number>();
+  for (let i = 0; i < vids.length; i += 2000) {
+    const chunk = vids.slice(i, i + 2000);
+    for await (const b of store.tables.genotypes.query().where(`vid IN (${chunk.join(',')}) AND zygosity != 'missing'`).select(['sample'])) {
+      for (const c of b.toArray() as Row[]) carriers.set(c.sample as string, (carriers.get(c.sample as string) ?? 0) + 1);
+    }
+  }
+  return {
+    gene, rows, variants: keys.size, byImpact, byConsequence, clinvar,
+    carriers: [...carriers].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([sample, calls]) => ({ sample, calls })),
+    list,
+  };
 }

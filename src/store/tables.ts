@@ -2,14 +2,20 @@
  * LanceDB tables of the store (the source of truth) and how rows become visible.
  *
  *   files      the catalog: one row per ingested file (file_id, path, content sha256, header text,
- *              counts, status 'pending' | 'committed', normalisation used)
+ *              counts, status 'pending' | 'committed', normalisation used (`trim` or `left-align <fasta>`),
+ *              annotation sources used)
  *   samples    file_id, sample, idx (column index in that file)
  *   variants   one row per ALT allele after splitting; `vid` = file_id * 2^32 + ordinal in the file;
  *              `key` = CHROM:POS:REF:ALT after trimming (see ingest.ts); chrom/pos/ref/alt as the split
  *              record (bcftools norm -m -any), allele_idx = the ALT's index in the original record,
- *              typed common INFO (ac an af dp mq qd fs), the most severe SnpEff ANN annotation of this
- *              allele (gene, consequence, impact, hgvs_c, hgvs_p), all its genes, CLNSIG, and the
- *              original record's INFO text unchanged
+ *              typed common INFO (ac an af dp mq qd fs), the most severe annotation of this allele
+ *              (gene, consequence, impact, hgvs_c, hgvs_p; from ANN, CSQ/--csq-tag, EFF, GENEINFO or
+ *              --gff overlap: ann_source), all its genes, gene_ann = JSON [[gene, consequence, impact,
+ *              hgvs_c, hgvs_p], ...] one per gene (the graph's IN_GENE edges), ClinVar CLNSIG/CLNREVSTAT/
+ *              CLNDN (from INFO or the --clinvar join), and the original record's ALT column (`alts`),
+ *              INFO text and FORMAT+sample columns (`tail`) unchanged: every value of the record is
+ *              kept, so the split record is rebuilt exactly (records.ts) for -i/-e, --format vcf, export
+ *   refblocks  gVCF reference blocks: one row per (block record, sample), hom-ref over pos..end with DP/GQ
  *   genotypes  sparse: one row per (variant row, sample) whose call holds that ALT or is missing
  *              (hom-ref and calls of other ALTs are implied reference, as bcftools norm -m -any writes
  *              them); gt is the split GT, data/format the sample's original column and FORMAT keys
@@ -24,6 +30,7 @@
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Int32, Int64, List, Schema, Table, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import type { Workspace } from './workspace.js';
+import { VcfError } from '../vcf/errors.js';
 
 type ColDefs = Array<[string, DataType, boolean]>;
 
@@ -36,18 +43,19 @@ export const FILES_COLS: ColDefs = [
   ['file_id', i32(), false], ['path', utf8(), false], ['sha256', utf8(), false], ['size', i64(), false],
   ['status', utf8(), false], ['header', utf8(), false], ['samples_n', i32(), false],
   ['n_records', i64(), false], ['n_variants', i64(), false], ['n_genotypes', i64(), false], ['n_skipped_alleles', i64(), false],
-  ['norm', utf8(), false], ['started', utf8(), false], ['committed', utf8(), true]
+  ['n_ref_blocks', i64(), false], ['norm', utf8(), false], ['annotation', utf8(), false], ['started', utf8(), false], ['committed', utf8(), true]
 ];
 export const SAMPLES_COLS: ColDefs = [['file_id', i32(), false], ['sample', utf8(), false], ['idx', i32(), false]];
 export const VARIANTS_COLS: ColDefs = [
   ['vid', i64(), false], ['file_id', i32(), false], ['line', i32(), false], ['key', utf8(), false],
   ['chrom', utf8(), false], ['pos', i32(), false], ['end', i32(), false], ['id', utf8(), true],
-  ['ref', utf8(), false], ['alt', utf8(), false], ['allele_idx', i32(), false], ['n_alt', i32(), false], ['vtype', utf8(), false],
+  ['ref', utf8(), false], ['alt', utf8(), false], ['allele_idx', i32(), false], ['n_alt', i32(), false], ['alts', utf8(), false], ['vtype', utf8(), false],
   ['qual', f64(), true], ['filter', utf8(), true],
   ['ac', i32(), true], ['an', i32(), true], ['af', f64(), true], ['dp', i32(), true], ['mq', f64(), true], ['qd', f64(), true], ['fs', f64(), true],
   ['gene', utf8(), true], ['consequence', utf8(), true], ['impact', utf8(), true], ['hgvs_c', utf8(), true], ['hgvs_p', utf8(), true],
-  ['genes', new List(new Field('item', utf8(), true)), false], ['clnsig', utf8(), true],
-  ['info', utf8(), false],
+  ['genes', new List(new Field('item', utf8(), true)), false], ['ann_source', utf8(), true], ['gene_ann', utf8(), true],
+  ['clnsig', utf8(), true], ['clnrevstat', utf8(), true], ['clndn', utf8(), true],
+  ['info', utf8(), false], ['tail', utf8(), true],
 ];
 export const GENOTYPES_COLS: ColDefs = [
   ['vid', i64(), false], ['file_id', i32(), false], ['key', utf8(), false], ['chrom', utf8(), false], ['pos', i32(), false],
@@ -55,7 +63,13 @@ export const GENOTYPES_COLS: ColDefs = [
   ['format', utf8(), false], ['data', utf8(), false],
 ];
 
-export const TABLES = { files: FILES_COLS, samples: SAMPLES_COLS, variants: VARIANTS_COLS, genotypes: GENOTYPES_COLS } as const;
+/** gVCF reference blocks (records whose only ALTs are <NON_REF>/<*>): hom-ref with DP/GQ per block and sample */
+export const REFBLOCKS_COLS: ColDefs = [
+  ['file_id', i32(), false], ['chrom', utf8(), false], ['pos', i32(), false], ['end', i32(), false], ['sample', utf8(), false],
+  ['gt', utf8(), false], ['dp', i32(), true], ['gq', i32(), true], ['min_dp', i32(), true],
+];
+
+export const TABLES = { files: FILES_COLS, samples: SAMPLES_COLS, variants: VARIANTS_COLS, genotypes: GENOTYPES_COLS, refblocks: REFBLOCKS_COLS } as const;
 export type TableName = keyof typeof TABLES;
 
 /** scalar indexes created after each ingest (btree for ranges/equality, bitmap for few values) */
@@ -64,6 +78,7 @@ const INDEXES: Record<TableName, Array<[string, 'btree' | 'bitmap' | 'labelList'
   samples: [],
   variants: [['vid', 'btree'], ['key', 'btree'], ['chrom', 'bitmap'], ['pos', 'btree'], ['file_id', 'bitmap'], ['gene', 'bitmap'], ['impact', 'bitmap'], ['af', 'btree'], ['genes', 'labelList']],
   genotypes: [['vid', 'btree'], ['key', 'btree'], ['sample', 'bitmap'], ['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree']],
+  refblocks: [['sample', 'bitmap'], ['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree']],
 };
 
 export function schemaOf(cols: ColDefs): Schema {
@@ -79,9 +94,15 @@ export class ColumnBuffer {
     this.cols = cols;
     this.data = cols.map(() => []);
   }
+  /** approximate bytes of the string values held (for flushing by size) */
+  bytes = 0;
   /** append one row; values in column order */
   push(...values: unknown[]): void {
-    for (let i = 0; i < this.data.length; i++) this.data[i].push(values[i] ?? null);
+    for (let i = 0; i < this.data.length; i++) {
+      const v = values[i] ?? null;
+      if (typeof v === 'string') this.bytes += v.length;
+      this.data[i].push(v);
+    }
     this.length++;
   }
   toArrow(): Table {
@@ -96,13 +117,14 @@ export class ColumnBuffer {
   clear(): void {
     for (const a of this.data) a.length = 0;
     this.length = 0;
+    this.bytes = 0;
   }
 }
 
 export interface FileRow {
   file_id: number; path: string; sha256: string; size: number; status: string; header: string; samples_n: number;
-  n_records: number; n_variants: number; n_genotypes: number; n_skipped_alleles: number; norm: string;
-  started: string; committed: string | null;
+  n_records: number; n_variants: number; n_genotypes: number; n_skipped_alleles: number; n_ref_blocks: number; norm: string;
+  annotation: string; started: string; committed: string | null;
 }
 
 /** SQL string literal */
@@ -126,8 +148,13 @@ export class LanceStore {
     const names = new Set(await db.tableNames());
     const tables = {} as Record<TableName, lancedb.Table>;
     for (const [name, cols] of Object.entries(TABLES) as Array<[TableName, ColDefs]>) {
-      if (names.has(name)) tables[name] = await db.openTable(name);
-      else if (create) tables[name] = await db.createEmptyTable(name, schemaOf(cols));
+      if (names.has(name)) {
+        tables[name] = await db.openTable(name);
+        const have = (await tables[name].schema()).fields.map((f) => f.name).join(',');
+        if (have !== cols.map(([n]) => n).join(',')) {
+          throw new VcfError('STORE_SCHEMA', `the ${name} table was written by another version of vcf-agent (columns differ): remove the workspace and ingest again`, { file: ws.dir });
+        }
+      } else if (create) tables[name] = await db.createEmptyTable(name, schemaOf(cols));
       else throw new Error(`the store in ${ws.dir} has no ${name} table`);
     }
     return new LanceStore(ws, db, tables);

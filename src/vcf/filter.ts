@@ -14,7 +14,11 @@ import { OutputSink, outputTypeFor, type OutputType } from './writer.js';
 import { usageError } from './errors.js';
 import { provenanceLines } from './provenance.js';
 import { latin1 } from './bytes.js';
-import { parseRegionList, readRegionsFile, RegionSet, recordSpan, endIsInteger, recordLength, type OverlapMode } from './regions.js';
+import {
+  parseRegionList, readRegionsFile, RegionSet, recordSpan, endIsInteger, recordLength, TargetsFilter, loadRegions,
+  parseOverlapMode, parseTargetsArg, type OverlapMode,
+} from './regions.js';
+import { openRegionQuery, type RegionQuery } from './region-reader.js';
 import { compileFilter, type CompiledFilter } from '../expr/filter.js';
 import { RecordAccess, GT_VEND, VCF_INDEL, VCF_MNP, VCF_BND, VCF_OTHER, VCF_OVERLAP, VCF_SNP } from '../expr/eval-record.js';
 import { calcAc, formatGt } from '../expr/eval.js';
@@ -45,6 +49,18 @@ export interface FilterOptions {
   maskFile?: string;
   /** --mask-overlap 0|1|2 */
   maskOverlap?: OverlapMode;
+  /** -r: comma-separated regions, read through the index (.csi/.tbi) */
+  regions?: string;
+  /** -R: regions file (TSV 1-based, or BED), read through the index */
+  regionsFile?: string;
+  /** --regions-overlap 0|1|2 (default 1) */
+  regionsOverlap?: OverlapMode | string;
+  /** -t: comma-separated targets, streamed ("^" to exclude) */
+  targets?: string;
+  /** -T: targets file, streamed ("^" to exclude) */
+  targetsFile?: string;
+  /** --targets-overlap 0|1|2 (default 0) */
+  targetsOverlap?: OverlapMode | string;
   noVersion?: boolean;
   maxLineBytes?: number;
   commandLine?: string;
@@ -115,8 +131,31 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
     mask = RegionSet.from(regions);
   }
 
-  const reader = await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes });
-  const header = reader.header;
+  if (opts.targets !== undefined && opts.targetsFile !== undefined) throw usageError('give either -t or -T, not both');
+  const regionsOverlap = parseOverlapMode(opts.regionsOverlap, '--regions-overlap');
+  const targetsOverlap = parseOverlapMode(opts.targetsOverlap, '--targets-overlap');
+  const targetsSpec = opts.targets !== undefined || opts.targetsFile !== undefined ? parseTargetsArg(opts.targets ?? opts.targetsFile!) : null;
+  const targetsLoaded = targetsSpec ? await loadRegions(opts.targets !== undefined ? { list: targetsSpec.spec } : { file: targetsSpec.spec }) : null;
+
+  // -r/-R jump through the index; otherwise the whole file is streamed
+  let rq: RegionQuery | null = null;
+  let reader: VcfReader | null = null;
+  if (opts.regions !== undefined || opts.regionsFile !== undefined) {
+    rq = await openRegionQuery(opts.input, { regions: opts.regions, regionsFile: opts.regionsFile, overlap: regionsOverlap });
+    for (const n of rq.notices) opts.onWarning?.(n);
+  } else {
+    reader = await VcfReader.open(opts.input, { maxLineBytes: opts.maxLineBytes });
+  }
+  const header = rq ? rq.header : reader!.header;
+  const records: AsyncIterable<VcfRecord> = rq ? rq.records() : reader!.records();
+  for (const n of targetsLoaded?.notices ?? []) opts.onWarning?.(n);
+  const targets = targetsLoaded ? new TargetsFilter(targetsLoaded.set, {
+    overlap: targetsOverlap,
+    exclude: targetsSpec!.exclude,
+    header,
+    onNotice: (m) => opts.onWarning?.(m),
+    fileLabel: opts.input,
+  }) : null;
   const outputType = outputTypeFor(opts.output, opts.outputType);
   const exprText = opts.include ?? opts.exclude;
   const exclude = opts.exclude !== undefined;
@@ -155,7 +194,7 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
   const useEnd = endIsInteger(header);
   const buffer: Pending[] = [];
   const gapping = gap.gap > 0 || indelGap > 0;
-  let records = 0;
+  let nRecords = 0;
   let written = 0;
 
   const write = async (p: Pending): Promise<void> => {
@@ -244,8 +283,9 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
 
   try {
     await sink.write(out.toString({ extraLines: extra }));
-    for await (const rec of reader.records()) {
-      records++;
+    for await (const rec of records) {
+      if (targets && !targets.keep(rec)) continue;
+      nRecords++;
       let pass = true;
       let smpl: Uint8Array | null = null;
       if (filter) {
@@ -283,10 +323,13 @@ export async function filterVcf(opts: FilterOptions): Promise<FilterResult> {
       await buffered(p);
     }
     if (gapping) await buffered(null);
+    targets?.finish();
   } finally {
+    rq?.close();
+    await reader?.close();
     await sink.close();
   }
-  return { records, written, outputType };
+  return { records: nRecords, written, outputType };
 }
 
 /** C's (int) conversion of a float on x86-64: truncation, NaN and out-of-range give INT_MIN */

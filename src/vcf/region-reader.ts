@@ -14,7 +14,10 @@ import { VcfError } from './errors.js';
 import type { VcfHeader } from './header.js';
 import { VcfReader, tooFewColumns } from './reader.js';
 import { VcfRecord } from './record.js';
-import { BgzfFile, BgzfLineReader } from './index/bgzf.js';
+import { BgzfByteReader, BgzfFile, BgzfLineReader } from './index/bgzf.js';
+import { readBcfHead, readBcfRecord } from './index/bcf-index.js';
+import { BcfLineFormatter } from './bcf/decode.js';
+import type { BcfDictionary } from './bcf/dict.js';
 import type { Chunk, IndexData, RefIndex } from './index/format.js';
 import { queryChunks } from './index/query.js';
 import { findIndex, indexCandidates, loadIndex, requireBgzfVcf, tabixInterval } from './index/vcf-index.js';
@@ -40,10 +43,12 @@ interface RegionPlan {
   chunks: Chunk[];
 }
 
-/** An indexed BGZF VCF opened for region queries. */
+/** An indexed BGZF VCF or BCF opened for region queries. */
 export class RegionReader {
   readonly file: string;
   readonly header: VcfHeader;
+  /** BCF input: its dictionaries (records are decoded to VCF text as bcftools prints them) */
+  readonly bcf: BcfDictionary | null;
   readonly index: IndexData;
   readonly indexPath: string;
   /** warnings found while opening (e.g. an index older than the data) */
@@ -52,14 +57,15 @@ export class RegionReader {
   private readonly names: string[];
   private readonly tids = new Map<string, number>();
 
-  private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile) {
+  private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile, bcf: BcfDictionary | null) {
     this.file = file;
     this.header = header;
+    this.bcf = bcf;
     this.index = index;
     this.indexPath = indexPath;
     this.bgzf = bgzf;
-    // VCF indexes name their contigs; a CSI without names (BCF style) follows the header order
-    this.names = index.tabix ? index.tabix.names : [...header.contigs.keys()];
+    // VCF indexes name their contigs; a CSI without names (BCF) numbers them as the BCF dictionary does
+    this.names = index.tabix ? index.tabix.names : bcf ? bcf.contigs.map((c) => c ?? '') : [...header.contigs.keys()];
     this.names.forEach((n, i) => this.tids.set(n, i));
   }
 
@@ -72,13 +78,21 @@ export class RegionReader {
     const index = loadIndex(indexPath);
     const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes });
     let header: VcfHeader;
+    let dict: BcfDictionary | null = null;
     try {
-      header = await readHeader(bgzf, file);
+      const first = bgzf.block(0);
+      if (first && first.data.length >= 3 && first.data[0] === 66 && first.data[1] === 67 && first.data[2] === 70) {
+        const head = readBcfHead(new BgzfByteReader(bgzf), file);
+        header = head.header;
+        dict = head.dict;
+      } else {
+        header = await readHeader(bgzf, file);
+      }
     } catch (e) {
       bgzf.close();
       throw e;
     }
-    const r = new RegionReader(file, header, index, indexPath, bgzf);
+    const r = new RegionReader(file, header, index, indexPath, bgzf, dict);
     try {
       if (fs.statSync(indexPath).mtimeMs < fs.statSync(file).mtimeMs) {
         r.notices.push(`the index ${indexPath} is older than the data file: if the file changed, rebuild it with \`vcf-agent index -f ${file}\``);
@@ -128,6 +142,12 @@ export class RegionReader {
    */
   *iterate(set: RegionSet, overlap: OverlapMode = 1): Generator<VcfRecord> {
     const useEnd = endIsInteger(this.header);
+    if (this.bcf) {
+      const br = new BgzfByteReader(this.bgzf);
+      const fmt = new BcfLineFormatter(this.bcf, this.header.samples.length, this.file, 1 << 16);
+      for (const p of this.plan(set)) yield* this.bcfRegion(br, fmt, p, overlap, useEnd);
+      return;
+    }
     const lr = new BgzfLineReader(this.bgzf);
     for (const p of this.plan(set)) yield* this.region(lr, p, overlap, useEnd);
   }
@@ -166,6 +186,47 @@ export class RegionReader {
       if (!(t.end > qbeg && qend > t.beg)) continue;
       const rec = new VcfRecord(buf, s, e, 0, header, file);
       if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
+      const [b, en] = recordSpan(rec, mode, useEnd);
+      if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
+      yield rec;
+    }
+  }
+
+  /**
+   * The records of one region of a BCF: htslib's iterator (records whose [POS-1, POS-1+rlen)
+   * overlaps the region, rlen as stored), then the synced reader's overlap rule on the VCF text.
+   * Each record is printed as VCF into the formatter's buffer; a full buffer is replaced, never
+   * overwritten, so records handed out stay valid.
+   */
+  private *bcfRegion(br: BgzfByteReader, fmt: BcfLineFormatter, plan: RegionPlan, mode: OverlapMode, useEnd: boolean): Generator<VcfRecord> {
+    const { iv, prevEnd, chunks } = plan;
+    if (chunks.length === 0) return;
+    const tid = this.tids.get(plan.chrom.toString('latin1'))!;
+    const qbeg = iv.beg - 1;
+    const qend = iv.end;
+    let i = -1;
+    let curr = 0;
+    for (;;) {
+      if (curr === 0 || curr >= chunks[i].v) {
+        if (i === chunks.length - 1) return;
+        if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
+          br.seek(chunks[i + 1].u);
+          curr = br.tell();
+        }
+        i++;
+      }
+      const r = readBcfRecord(br, this.file);
+      if (!r) return;
+      curr = br.tell();
+      if (r.rid !== tid || r.pos >= qend) return;
+      if (!(r.pos + r.rlen > qbeg && qend > r.pos)) continue;
+      if (fmt.n > (1 << 16) - 4096) {
+        fmt.o = Buffer.allocUnsafe(fmt.o.length);
+        fmt.n = 0;
+      }
+      const s = fmt.n;
+      fmt.format(r.buf, r.p, r.lShared, r.lIndiv, 0);
+      const rec = new VcfRecord(fmt.o, s, fmt.n - 1, 0, this.header, this.file);
       const [b, en] = recordSpan(rec, mode, useEnd);
       if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
       yield rec;

@@ -26,6 +26,7 @@ import { selectSamples, type SampleSelection } from './samples.js';
 import { VcfError } from './errors.js';
 import type { VcfHeader } from './header.js';
 import { provenanceLines } from './provenance.js';
+import { recordPlanOptions, viewRecords } from './view-records.js';
 
 export interface ViewOptions {
   input: string;
@@ -47,6 +48,53 @@ export interface ViewOptions {
   commandLine?: string;
   /** called with each warning as soon as it arises (unknown samples with --force-samples, …) */
   onWarning?: (message: string) => void;
+
+  // bcftools view's filter options (view-records.ts); any of them selects the record path
+  /** -i / -e: a filter expression, evaluated on the record as read (all samples) */
+  include?: string;
+  exclude?: string;
+  /** -a: remove ALT alleles no kept sample carries */
+  trimAltAlleles?: boolean;
+  /** -A given once (1: at variant sites) or twice (2: at all sites): remove <*>/<NON_REF>/<X> */
+  trimUnseenAllele?: number;
+  /** -c/-C INT[:nref|alt1|minor|major|nonmajor], -q/-Q FLOAT[:...] */
+  minAc?: string;
+  maxAc?: string;
+  minAf?: string;
+  maxAf?: string;
+  /** -m/-M: minimum / maximum number of alleles (REF and ALT) */
+  minAlleles?: string | number;
+  maxAlleles?: string | number;
+  /** -v/-V: snps,indels,mnps,other,ref,bnd */
+  types?: string;
+  excludeTypes?: string;
+  /** -f: keep records with one of these FILTER values ('.' for none) */
+  applyFilters?: string;
+  /** -k / -n: ID is not / is '.' */
+  known?: boolean;
+  novel?: boolean;
+  /** -p / -P: every (kept) sample phased / not */
+  phased?: boolean;
+  excludePhased?: boolean;
+  /** -u / -U: no called allele / at least one */
+  uncalled?: boolean;
+  excludeUncalled?: boolean;
+  /** -x / -X: non-reference alleles only in the kept samples / not */
+  private?: boolean;
+  excludePrivate?: boolean;
+  /** -g [^]hom|het|miss */
+  genotype?: string;
+  /** -r / -R (through the index), or regions given after the file; --regions-overlap */
+  regions?: string;
+  regionsFile?: string;
+  regionArgs?: string[];
+  regionsOverlap?: string | number;
+  /** -t / -T (streaming, ^ to exclude); --targets-overlap */
+  targets?: string;
+  targetsFile?: string;
+  targetsOverlap?: string | number;
+  /** --write-index[=csi|tbi]: index the -o output (-O z or b); true means CSI */
+  writeIndex?: boolean | string;
 }
 
 export interface ViewResult {
@@ -81,6 +129,8 @@ interface Plan {
 }
 
 export async function view(opts: ViewOptions): Promise<ViewResult> {
+  const filters = recordPlanOptions(opts);
+  if (filters) return viewRecords(opts, filters);
   const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
   const level = compressionLevelFor(opts.outputType, opts.compressionLevel);
   // reuseBuffers: the loop below copies every byte it writes and keeps nothing across batches
@@ -298,7 +348,7 @@ async function writeRecords(reader: VcfReader, sink: TextSink, plan: Plan): Prom
   return records;
 }
 
-function sampleCountError(found: number, expected: number, file: string, line: number, column: number): VcfError {
+export function sampleCountError(found: number, expected: number, file: string, line: number, column: number): VcfError {
   return new VcfError('VCF_RECORD_SAMPLE_COUNT', `record has ${found} sample column${found === 1 ? '' : 's'} but the header names ${expected} sample${expected === 1 ? '' : 's'}`, { file, line, column });
 }
 
@@ -368,7 +418,7 @@ function countGenotype(buf: Buffer, p: number, end: number, gt: number, ac: Int3
 }
 
 /** INFO (latin1 text) with AC/AN set as bcftools' bcf_update_info does: in place, else appended. */
-function updatedInfo(info: string, ac: Int32Array, nAllele: number, an: number): string {
+export function updatedInfo(info: string, ac: Int32Array, nAllele: number, an: number): string {
   let acText: string | null = null;
   if (nAllele > 1) {
     acText = 'AC=' + ac[1];

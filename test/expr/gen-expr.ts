@@ -2,9 +2,20 @@
  * Seeded random generator of bcftools filter expressions over the fields of gen-vcf.ts, each tagged
  * with the constructs it uses (operators, functions, field classes) for per-construct agreement.
  *
- * Expressions stay within what bcftools evaluates without crashing (no modulo by a value that can
- * be 0, no arithmetic between per-sample values and multi-value site vectors, no PHRED of site
- * values, which trip assertions in bcftools).
+ * Distribution (how users write filters): a predicate is a comparison of a numeric value with a
+ * constant (34%: site fields, INFO tags, FORMAT tags, computed AC/AF/..., aggregate and per-sample
+ * functions, some arithmetic), a comparison of two site values (6%), a test for missing "." (7%),
+ * string equality or a regex on CHROM/REF/ALT/ID/INFO strings (11%), FILTER (6%), TYPE (6%), GT
+ * (10%: 88% keywords such as "het"/"alt", 7% genotype strings such as "0/1", 5% regexes), FORMAT
+ * strings (5%), N_PASS/F_PASS (4%), COUNT (3%), strlen (3%), binom/phred (2.5%), flags (2.5%);
+ * 30% of predicates combine two with && || & |. Arithmetic mostly uses scalar site values (a
+ * multi-value site vector is kept in a quarter of the cases, as users rarely do arithmetic on whole
+ * vectors). Then a coverage pass adds expressions until every construct of expressionConstructs()
+ * appears at least 10 times; the rest is drawn from the same distribution.
+ *
+ * Expressions stay within what bcftools evaluates without crashing for reasons unrelated to the
+ * version difference (no modulo by a value that can be 0, no arithmetic between per-sample values
+ * and multi-value site vectors, no PHRED of site values, which trip assertions in bcftools).
  */
 import { rng } from './gen-vcf.js';
 
@@ -266,6 +277,7 @@ export function generateExpressions(n: number, seed: number): GenExpr[] {
   const out: GenExpr[] = [];
   const seen = new Set<string>();
   const counts = new Map<string, number>();
+  for (const c of expressionConstructs()) counts.set(c, 0);
   const add = (p: Part) => {
     seen.add(p.s);
     const c = [...new Set(p.c)];
@@ -292,6 +304,31 @@ export function generateExpressions(n: number, seed: number): GenExpr[] {
 
 function SMPL_ONE(s: string): boolean {
   return /^(FMT\/DP|FORMAT\/GQ|GQ|AD\[:[01]\]|FMT\/AD\[\*:1\]|FMT\/GL\[:0\]|VAF\[:0\])$/.test(s);
+}
+
+/**
+ * The constructs the coverage assertion requires (each at least 10 times): every comparison,
+ * logical and arithmetic operator, every function, every field class and subscript form, every GT
+ * keyword class, missing-value and regex forms.
+ */
+export function expressionConstructs(): string[] {
+  return [
+    ...['+', '-', '*', '/', '%'].map((o) => `arith:${o}`),
+    ...['==', '!=', '<', '<=', '>', '>=', 'field-field'].map((o) => `cmp:${o}`),
+    ...['&&', '||', '&', '|', 'unary-'].map((o) => `op:${o}`),
+    'paren', 'missing:"."', 'mode:-e',
+    ...['~', '!~', '/i'].map((o) => `regex:${o}`),
+    ...['==', '!='].map((o) => `strcmp:${o}`),
+    ...['==', '!=', '~', '!~'].map((o) => `filter:${o}`),
+    ...['==', '!=', '~', '!~'].map((o) => `type:${o}`),
+    ...['MAX', 'MIN', 'AVG', 'MEDIAN', 'STDEV', 'SUM', 'ABS', 'STRLEN', 'BINOM', 'PHRED', 'COUNT', 'N_PASS', 'F_PASS',
+      'SMPL_MAX', 'SMPL_MIN', 'SMPL_AVG', 'SMPL_MEDIAN', 'SMPL_STDEV', 'SMPL_SUM'].map((f) => `fn:${f}`),
+    ...['QUAL', 'POS', 'CHROM', 'REF', 'ALT', 'ID', 'FILTER', 'TYPE', 'INFO-int', 'INFO-float', 'INFO-vector', 'INFO-string',
+      'INFO-string-vector', 'Flag', 'FMT-int', 'FMT-float', 'FMT-vector', 'FMT-string', 'GT'].map((f) => `field:${f}`),
+    ...['N_ALT', 'N_SAMPLES', 'N_MISSING', 'F_MISSING', 'ILEN', 'AC', 'AN', 'AF', 'MAF', 'MAC'].map((v) => `var:${v}`),
+    ...['[i]', '[*]', '[list]', '[range]', '[sample]', '[sample-range]', '[sample-list]', '[:i]', '[*:i]', '[s:i]', '[s:]'].map((x) => `sub:${x}`),
+    ...['het', 'hom', 'alt', 'ref', 'mis', 'hap', 'rr', 'ra', 'aa', 'r', 'a', 'string', 'regex'].map((g) => `gt:${g}`),
+  ];
 }
 
 /** count constructs across expressions */

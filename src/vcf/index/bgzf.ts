@@ -306,6 +306,70 @@ export class BgzfLineReader {
   }
 }
 
+/**
+ * Reads bytes from a BGZF file from a virtual offset, as htslib's bgzf_read does (for BCF): when a
+ * read ends a block's data, tell() is the start of the next block (offset 0 in it).
+ */
+export class BgzfByteReader {
+  private blk: BgzfBlock | null = null;
+  private coff = 0;
+  private pos = 0;
+
+  constructor(private readonly file: BgzfFile) {}
+
+  seek(v: number): void {
+    const c = vcoffset(v);
+    if (!this.blk || this.blk.coffset !== c) this.blk = null;
+    this.coff = c;
+    this.pos = vuoffset(v);
+  }
+
+  tell(): number {
+    return this.coff * V + this.pos;
+  }
+
+  /**
+   * The next n bytes: a view into the block, or a copy when they straddle blocks. At the end of
+   * the file: null when nothing was left, fewer than n bytes when the file ends inside them.
+   */
+  read(n: number): Buffer | null {
+    let out: Buffer | null = null;
+    let got = 0;
+    for (;;) {
+      if (!this.blk) {
+        this.blk = this.file.block(this.coff);
+        if (!this.blk) break;
+      }
+      const data = this.blk.data;
+      const avail = data.length - this.pos;
+      if (avail <= 0) {
+        this.advance();
+        continue;
+      }
+      if (out === null && avail >= n) {
+        const r = data.subarray(this.pos, this.pos + n);
+        this.pos += n;
+        if (this.pos >= data.length) this.advance();
+        return r;
+      }
+      out ??= Buffer.allocUnsafe(n);
+      const k = Math.min(avail, n - got);
+      data.copy(out, got, this.pos, this.pos + k);
+      got += k;
+      this.pos += k;
+      if (this.pos >= data.length) this.advance();
+      if (got === n) return out;
+    }
+    return out === null ? (n === 0 ? Buffer.alloc(0) : null) : out.subarray(0, got);
+  }
+
+  private advance(): void {
+    this.coff = this.blk!.coffset + this.blk!.csize;
+    this.pos = 0;
+    this.blk = null;
+  }
+}
+
 /** Sequential scan of every block of a BGZF file, with large reads and no cache. */
 export function* scanBlocks(path: string, readSize = 4 << 20): Generator<BgzfBlock> {
   let fd: number;

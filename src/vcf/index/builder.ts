@@ -175,6 +175,11 @@ export class IndexBuilder {
     this.lastOff = this.saveOff = this.offBeg = this.offEnd = offset0;
   }
 
+  /** At least n references in the index, as hts_idx_init(n, ...) (BCF: one per header contig). */
+  reserve(n: number): void {
+    if (n > this.n) this.n = n;
+  }
+
   private ref(tid: number): BuildRef {
     let r = this.refs[tid];
     if (!r) {

@@ -1,0 +1,399 @@
+/**
+ * The capabilities of vcf-agent: one entry per thing a user can ask for, with the zod schema of its
+ * input, whether it writes, the `vcf-agent` command line that computes the same result, and `run`,
+ * which calls the one core function behind it (loaded on use: the store's native modules load only
+ * when a store capability runs). The CLI, the agent's tools (src/agent/tools.ts) and the HTTP
+ * routes share this list; none of them holds domain logic of its own.
+ *
+ * Paths given to `run` must already be checked by the caller (the agent confines them to allowed
+ * directories, see src/agent/guards.ts).
+ */
+import * as fs from 'node:fs';
+import { z } from 'zod';
+
+export type Row = Record<string, unknown>;
+
+/** What a capability returns: rows (the part that can be long) plus small typed facts. */
+export interface CapabilityResult {
+  /** the number of rows (records, variants, samples, ...) the result describes in full */
+  rowCount: number;
+  /** the rows; may be truncated by the caller, never by the capability */
+  rows: Row[];
+  /** counts and small facts that are kept whole */
+  facts: Row;
+}
+
+export interface CapabilityContext {
+  /** workspace directory (--db) */
+  db?: string;
+}
+
+export interface Capability<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: S;
+  /** true: changes the workspace (the agent needs --allow-write) */
+  write: boolean;
+  /** which input fields are file paths (checked against the allowed directories) */
+  paths: (input: z.infer<S>) => string[];
+  /** equivalent `vcf-agent` command lines (argv after the program name), one per core call */
+  commands: (input: z.infer<S>, ctx: CapabilityContext) => string[][];
+  run: (input: z.infer<S>, ctx: CapabilityContext) => Promise<CapabilityResult>;
+}
+
+const dbArgs = (ctx: CapabilityContext): string[] => (ctx.db ? ['--db', ctx.db] : []);
+
+/** a Cypher string literal */
+export function cypherString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+const file = z.string().min(1).describe('path of a VCF file (plain, gzip, BGZF, bzip2) inside an allowed directory');
+
+// ---- workspace overview ------------------------------------------------------------------------
+
+export const workspaceOverview: Capability<z.ZodObject<Record<string, never>>> = {
+  name: 'workspace_overview',
+  description: 'What the workspace (store) holds: ingested files, row counts (variants, genotypes, samples), distinct samples, graph counts.',
+  input: z.object({}),
+  write: false,
+  paths: () => [],
+  commands: (_i, ctx) => [['db', 'info', ...dbArgs(ctx)]],
+  async run(_i, ctx) {
+    const q = await import('./store/query.js');
+    const { resolveWorkspace } = await import('./store/workspace.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const info = await q.dbInfo(store, resolveWorkspace(ctx.db));
+      return {
+        rowCount: info.files.length,
+        rows: info.files as unknown as Row[],
+        facts: { workspace: info.workspace, rows: info.rows, distinctSamples: info.distinctSamples, graph: info.graph },
+      };
+    } finally {
+      store.close();
+    }
+  },
+};
+
+// ---- validate ----------------------------------------------------------------------------------
+
+const validateInput = z.object({
+  file,
+  max_errors: z.number().int().min(0).max(1000).optional().describe('problems listed (default 100; counts cover the whole file)'),
+});
+export const validate: Capability<typeof validateInput> = {
+  name: 'validate',
+  description: 'Check a VCF file against the specification: validity, record count, errors and warnings with stable rule ids and line numbers.',
+  input: validateInput,
+  write: false,
+  paths: (i) => [i.file],
+  commands: (i) => [['validate', '--format', 'json', ...(i.max_errors !== undefined ? ['--max-errors', String(i.max_errors)] : []), i.file]],
+  async run(i) {
+    const { validateFile } = await import('./vcf/validate.js');
+    const r = await validateFile(i.file, { maxErrors: i.max_errors ?? 100 });
+    return {
+      rowCount: r.issues.length,
+      rows: r.issues as unknown as Row[],
+      facts: { file: r.file, valid: r.valid && r.errors === 0, records: r.records, errors: r.errors, warnings: r.warnings, fileformat: r.fileformat, truncated: r.truncated },
+    };
+  },
+};
+
+// ---- header ------------------------------------------------------------------------------------
+
+const headerInput = z.object({ file });
+export const fileHeader: Capability<typeof headerInput> = {
+  name: 'file_header',
+  description: 'The header of a VCF file: samples, contigs, INFO and FORMAT fields (id, Number, Type, Description; what -i/-e expressions and query formats can use), FILTER ids and other meta lines.',
+  input: headerInput,
+  write: false,
+  paths: (i) => [i.file],
+  commands: (i) => [['view', '-h', i.file]],
+  async run(i) {
+    const { VcfReader } = await import('./vcf/reader.js');
+    const r = await VcfReader.open(i.file);
+    try {
+      const h = r.header;
+      const field = (d: { id: string; number: string; type: string; description: string }): Row => ({ id: d.id, number: d.number, type: d.type, description: d.description });
+      const known = new Set(['INFO', 'FORMAT', 'FILTER', 'contig', 'fileformat']);
+      const other = h.lines.filter((l) => !known.has(l.key)).map((l) => ({ line: l.raw }));
+      return {
+        rowCount: other.length,
+        rows: other,
+        facts: {
+          fileformat: h.fileformat,
+          samples: h.samples.length,
+          sample_names: h.samples.slice(0, 200),
+          contigs: h.contigs.size,
+          info: [...h.info.values()].map(field),
+          format: [...h.format.values()].map(field),
+          filter: [...h.filter.keys()],
+        },
+      };
+    } finally {
+      await r.close();
+    }
+  },
+};
+
+// ---- stats -------------------------------------------------------------------------------------
+
+const statsInput = z.object({
+  file,
+  samples: z.string().optional().describe('per-sample sections: comma-separated samples, or "-" for all'),
+  include: z.string().optional().describe('bcftools -i expression selecting sites, e.g. QUAL>30'),
+  exclude: z.string().optional().describe('bcftools -e expression excluding sites'),
+  regions: z.string().optional().describe('bcftools -r regions (needs a .tbi/.csi index), e.g. chr1:1000-2000'),
+});
+export const stats: Capability<typeof statsInput> = {
+  name: 'stats',
+  description: 'bcftools stats numbers of a VCF file: SN (records, SNPs, indels, multiallelic), TSTV, ST (substitution types), and with samples PSC (per-sample hom/het/missing counts).',
+  input: statsInput,
+  write: false,
+  paths: (i) => [i.file],
+  commands: (i) => [['stats', ...(i.samples ? ['-s', i.samples] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.regions ? ['-r', i.regions] : []), i.file]],
+  async run(i) {
+    const { bcfStats } = await import('./stats/bcfstats.js');
+    const r = await bcfStats({ files: [i.file], samples: i.samples, include: i.include, exclude: i.exclude, regions: i.regions, commandLine: 'vcf-agent (agent)' });
+    const sn = r.SN[0];
+    return {
+      rowCount: r.PSC.length,
+      rows: r.PSC as unknown as Row[],
+      facts: { SN: sn, TSTV: r.TSTV[0], ST: r.ST, warnings: r.warnings },
+    };
+  },
+};
+
+// ---- query variants ----------------------------------------------------------------------------
+
+/** bcftools query -f format (escapes \\t and \\n as a user types them; bcftools and query() expand them) */
+export const DEFAULT_QUERY_FORMAT = '%CHROM\\t%POS\\t%ID\\t%REF\\t%ALT\\t%QUAL\\t%FILTER\\n';
+
+/** a format as a shell user types it: control characters as escapes */
+const typedFormat = (f: string): string => f.replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+
+const queryInput = z.object({
+  file: file.optional().describe('query this VCF file with bcftools semantics; omit to query the workspace store'),
+  region: z.string().optional().describe('CHR, CHR:POS or CHR:BEG-END (1-based)'),
+  gene: z.string().optional().describe('store only: variants annotated in this gene'),
+  sample: z.string().optional().describe('store: variants this sample carries; file: restrict [..] blocks to these comma-separated samples'),
+  include: z.string().optional().describe('file only: bcftools -i expression, e.g. INFO/AF<0.01 && GT="alt"'),
+  exclude: z.string().optional().describe('file only: bcftools -e expression'),
+  format: z.string().optional().describe(`file only: bcftools query -f format (default "${DEFAULT_QUERY_FORMAT}")`),
+});
+export type QueryVariantsInput = z.infer<typeof queryInput>;
+
+function hasIndex(f: string): boolean {
+  return fs.existsSync(`${f}.tbi`) || fs.existsSync(`${f}.csi`);
+}
+
+export const queryVariants: Capability<typeof queryInput> = {
+  name: 'query_variants',
+  description: 'List variants. With `file`: bcftools query over that VCF (region, -i/-e expression, format). Without `file`: the workspace store (one row per ALT allele with gene, consequence, impact, HGVS, AF, ClinVar CLNSIG), by region, gene and sample. The row count is always the full count.',
+  input: queryInput,
+  write: false,
+  paths: (i) => (i.file ? [i.file] : []),
+  commands(i, ctx) {
+    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), '--format', 'json']];
+    // -r needs an index; without one the region is streamed (-t), as the run does
+    const regionFlag = i.region ? [hasIndex(i.file) ? '-r' : '-t', i.region] : [];
+    return [['query', '-f', typedFormat(i.format ?? DEFAULT_QUERY_FORMAT), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.sample ? ['-s', i.sample] : []), ...regionFlag, i.file]];
+  },
+  async run(i, ctx) {
+    if (i.file) {
+      if (i.gene) throw new (await import('./vcf/errors.js')).VcfError('USAGE', 'gene is a store filter: omit file to query the store, or use an include expression on the file', {}, 'usage');
+      const { query } = await import('./expr/query.js');
+      const indexed = hasIndex(i.file);
+      const lines: string[] = [];
+      let tail = '';
+      const res = await query({
+        input: i.file,
+        format: i.format ?? DEFAULT_QUERY_FORMAT,
+        include: i.include,
+        exclude: i.exclude,
+        samples: i.sample,
+        regions: i.region && indexed ? i.region : undefined,
+        targets: i.region && !indexed ? i.region : undefined,
+      }, {
+        write(b: Buffer) {
+          const parts = (tail + b.toString('utf8')).split('\n');
+          tail = parts.pop() ?? '';
+          lines.push(...parts);
+        },
+        async close() {
+          if (tail) lines.push(tail);
+        },
+      });
+      return { rowCount: res.printed, rows: lines.map((line) => ({ line })), facts: { records_read: res.records, records_printed: res.printed, warnings: res.warnings } };
+    }
+    const q = await import('./store/query.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const { rows } = await q.queryVariants(store, { region: i.region, gene: i.gene, sample: i.sample });
+      return { rowCount: rows.length, rows, facts: {} };
+    } finally {
+      store.close();
+    }
+  },
+};
+
+// ---- variant detail ----------------------------------------------------------------------------
+
+const variantInput = z.object({ key: z.string().regex(/^[^:\s]+:\d+:[^:\s]+:[^:\s]+$/, 'a variant key CHROM:POS:REF:ALT').describe('variant key CHROM:POS:REF:ALT (one ALT allele)') });
+
+export const variantDetail: Capability<typeof variantInput> = {
+  name: 'variant_detail',
+  description: 'One variant of the store by key CHROM:POS:REF:ALT: its annotation (gene, consequence, impact, HGVS, AF, ClinVar CLNSIG, per file) and the samples carrying it with their genotypes.',
+  input: variantInput,
+  write: false,
+  paths: () => [],
+  commands(i, ctx) {
+    const [chrom, pos] = i.key.split(':');
+    return [
+      ['variants', ...dbArgs(ctx), '-r', `${chrom}:${pos}-${pos}`, '--format', 'json'],
+      ['graph', ...dbArgs(ctx), `MATCH (s:Sample)-[c:CARRIES]->(v:Variant {key: ${cypherString(i.key)}}) RETURN s.name AS sample, c.gt AS gt, c.zygosity AS zygosity`],
+    ];
+  },
+  async run(i, ctx) {
+    const q = await import('./store/query.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const [chrom, pos] = i.key.split(':');
+      const { rows } = await q.queryVariants(store, { region: `${chrom}:${pos}-${pos}` });
+      const records = rows.filter((r) => r.key === i.key);
+      const calls = await q.carriers(store, i.key);
+      return { rowCount: calls.length, rows: calls, facts: { key: i.key, found: records.length > 0, records, carriers: calls.length } };
+    } finally {
+      store.close();
+    }
+  },
+};
+
+// ---- sample and gene summaries (read-only Cypher on the graph) ------------------------------------
+
+const sampleInput = z.object({ sample: z.string().min(1).describe('sample name as in the VCF header') });
+
+function sampleCyphers(sample: string): string[] {
+  const s = cypherString(sample);
+  return [
+    `MATCH (s:Sample {name: ${s}})-[c:CARRIES]->(v:Variant) RETURN c.zygosity AS zygosity, v.impact AS impact, count(*) AS n ORDER BY zygosity, impact`,
+    `MATCH (s:Sample {name: ${s}})-[c:CARRIES]->(v:Variant) WHERE v.clnsig IS NOT NULL AND v.clnsig <> '' RETURN v.key AS key, v.gene AS gene, v.clnsig AS clnsig, c.gt AS gt ORDER BY key`,
+  ];
+}
+
+export const sampleSummary: Capability<typeof sampleInput> = {
+  name: 'sample_summary',
+  description: 'One sample of the store: its non-reference calls counted by zygosity and most severe impact, and the ClinVar-annotated variants it carries.',
+  input: sampleInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => sampleCyphers(i.sample).map((c) => ['graph', ...dbArgs(ctx), c]),
+  async run(i, ctx) {
+    const { graphQuery } = await import('./store/query.js');
+    const [byClass, clinvar] = sampleCyphers(i.sample);
+    const counts = await graphQuery(ctx.db, byClass);
+    const cv = await graphQuery(ctx.db, clinvar);
+    const total = counts.reduce((s, r) => s + Number(r.n), 0);
+    return { rowCount: cv.length, rows: cv, facts: { sample: i.sample, non_reference_calls: total, by_zygosity_and_impact: counts, clinvar_annotated: cv.length } };
+  },
+};
+
+const geneInput = z.object({ gene: z.string().min(1).describe('gene symbol as in the ANN annotation, e.g. BRCA2') });
+
+function geneCyphers(gene: string): string[] {
+  const g = cypherString(gene);
+  return [
+    `MATCH (v:Variant)-[e:IN_GENE]->(g:Gene {name: ${g}}) RETURN e.impact AS impact, count(*) AS variants ORDER BY impact`,
+    `MATCH (s:Sample)-[c:CARRIES]->(v:Variant)-[e:IN_GENE]->(g:Gene {name: ${g}}) RETURN s.name AS sample, count(*) AS variants, collect(v.key) AS keys ORDER BY variants DESC, sample`,
+  ];
+}
+
+export const geneSummary: Capability<typeof geneInput> = {
+  name: 'gene_summary',
+  description: 'One gene in the store: its variants counted by impact (SnpEff ANN of that gene) and the samples carrying variants in it.',
+  input: geneInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => geneCyphers(i.gene).map((c) => ['graph', ...dbArgs(ctx), c]),
+  async run(i, ctx) {
+    const { graphQuery } = await import('./store/query.js');
+    const [byImpact, carriers] = geneCyphers(i.gene);
+    const impacts = await graphQuery(ctx.db, byImpact);
+    const samples = await graphQuery(ctx.db, carriers);
+    return { rowCount: samples.length, rows: samples, facts: { gene: i.gene, variants: impacts.reduce((s, r) => s + Number(r.variants), 0), by_impact: impacts, carrier_samples: samples.length } };
+  },
+};
+
+// ---- graph -------------------------------------------------------------------------------------
+
+const graphInput = z.object({ cypher: z.string().min(1).describe('one read-only Cypher statement over (:Sample)-[:CARRIES {gt, zygosity, dp, gq}]->(:Variant {key, chrom, pos, ref, alt, vtype, af, gene, impact, clnsig})-[:IN_GENE {consequence, impact, hgvs_c, hgvs_p}]->(:Gene {name})') });
+
+export const graphQueryCap: Capability<typeof graphInput> = {
+  name: 'graph_query',
+  description: 'Run one read-only Cypher query on the store graph (MATCH ... RETURN; writes, CALL of write procedures and LOAD FROM are refused).',
+  input: graphInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => [['graph', ...dbArgs(ctx), i.cypher]],
+  async run(i, ctx) {
+    const { graphQuery } = await import('./store/query.js');
+    const rows = await graphQuery(ctx.db, i.cypher);
+    return { rowCount: rows.length, rows, facts: {} };
+  },
+};
+
+// ---- ingest ------------------------------------------------------------------------------------
+
+const ingestInput = z.object({ files: z.array(file).min(1).describe('VCF files to store in the workspace') });
+
+export const ingest: Capability<typeof ingestInput> = {
+  name: 'ingest',
+  description: 'Store VCF files in the workspace (LanceDB tables and graph). Writes: only available when vcf-agent runs with --allow-write.',
+  input: ingestInput,
+  write: true,
+  paths: (i) => i.files,
+  commands: (i, ctx) => [['ingest', ...i.files, ...dbArgs(ctx)]],
+  async run(i, ctx) {
+    const { ingestFiles } = await import('./store/ingest.js');
+    const r = await ingestFiles(i.files, { db: ctx.db });
+    return { rowCount: r.files.length, rows: r.files as unknown as Row[], facts: { workspace: r.workspace, graph: r.graph, recovered: r.recovered } };
+  },
+};
+
+// ---- compare two files ---------------------------------------------------------------------------
+
+const compareInput = z.object({
+  a: file.describe('first VCF (A)'),
+  b: file.describe('second VCF (B)'),
+  samples: z.string().optional().describe('comma-separated samples whose genotypes to compare (default every shared sample)'),
+  truth: z.enum(['A', 'B']).optional().describe('which file is the truth set: precision, recall and F1'),
+  fasta: z.string().optional().describe('reference FASTA: left-align indels before matching'),
+  regions_file: z.string().optional().describe('BED of regions to compare (e.g. confident regions)'),
+});
+
+export const compareFiles: Capability<typeof compareInput> = {
+  name: 'compare_files',
+  description: 'Compare two VCF files after normalisation (bcftools norm -m -any, isec -c none matching): shared and private sites by type, genotype concordance per sample (NRD, discordant genotypes), and with a truth set precision/recall/F1.',
+  input: compareInput,
+  write: false,
+  paths: (i) => [i.a, i.b, ...(i.fasta ? [i.fasta] : []), ...(i.regions_file ? [i.regions_file] : [])],
+  commands: (i) => [['compare', ...(i.samples ? ['-s', i.samples] : []), ...(i.fasta ? ['-f', i.fasta] : []), ...(i.regions_file ? ['-R', i.regions_file] : []), ...(i.truth ? ['--truth', i.truth] : []), '--json', i.a, i.b]],
+  async run(i) {
+    const { compareVcfs } = await import('./stats/compare.js');
+    const r = await compareVcfs({ a: i.a, b: i.b, samples: i.samples, truth: i.truth, fasta: i.fasta, regionsFile: i.regions_file });
+    const per = (r.concordance?.perSample ?? []).map((p) => ({ sample: p.sample, genotypes: p.genotypes, discordant: p.discordant, matrix: p.matrix, snps: p.snps, indels: p.indels }));
+    return {
+      rowCount: per.length,
+      rows: per,
+      facts: { fileA: r.fileA, fileB: r.fileB, matching: r.matching, sites: r.sites, nrdSnps: r.concordance?.nrdSnps ?? null, nrdIndels: r.concordance?.nrdIndels ?? null, matrix: r.concordance?.matrix ?? null, truth: r.truth, normalisation: r.normalisation, warnings: r.warnings },
+    };
+  },
+};
+
+// TODO(compare samples): comparing two samples inside the store (shared/private variants, genotype
+// concordance) waits for a store function; until then the agent uses graph_query for shared variants.
+// TODO(issue 7): `similar_variants` and `semantic_search` join this list when src/embed exists.
+
+/** every capability, in the order tools are offered */
+export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, graphQueryCap, ingest] as unknown as Capability[];
