@@ -178,8 +178,8 @@ const queryInput = z.object({
   region: z.string().optional().describe('CHR, CHR:POS or CHR:BEG-END (1-based)'),
   gene: z.string().optional().describe('store only: variants annotated in this gene'),
   sample: z.string().optional().describe('store: variants this sample carries; file: restrict [..] blocks to these comma-separated samples'),
-  include: z.string().optional().describe('file only: bcftools -i expression, e.g. INFO/AF<0.01 && GT="alt"'),
-  exclude: z.string().optional().describe('file only: bcftools -e expression'),
+  include: z.string().optional().describe('bcftools -i expression, e.g. INFO/AF<0.01 (store: evaluated on each split record; file: also FORMAT/GT="alt")'),
+  exclude: z.string().optional().describe('bcftools -e expression'),
   format: z.string().optional().describe(`file only: bcftools query -f format (default "${DEFAULT_QUERY_FORMAT}")`),
 });
 export type QueryVariantsInput = z.infer<typeof queryInput>;
@@ -190,12 +190,12 @@ function hasIndex(f: string): boolean {
 
 export const queryVariants: Capability<typeof queryInput> = {
   name: 'query_variants',
-  description: 'List variants. With `file`: bcftools query over that VCF (region, -i/-e expression, format). Without `file`: the workspace store (one row per ALT allele with gene, consequence, impact, HGVS, AF, ClinVar CLNSIG), by region, gene and sample. The row count is always the full count.',
+  description: 'List variants. With `file`: bcftools query over that VCF (region, -i/-e expression, format). Without `file`: the workspace store (one row per ALT allele with gene, consequence, impact, HGVS, AF, ClinVar CLNSIG), by region, gene, sample and -i/-e expression. The row count is always the full count.',
   input: queryInput,
   write: false,
   paths: (i) => (i.file ? [i.file] : []),
   commands(i, ctx) {
-    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), '--format', 'json']];
+    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), '--format', 'json']];
     // -r needs an index; without one the region is streamed (-t), as the run does
     const regionFlag = i.region ? [hasIndex(i.file) ? '-r' : '-t', i.region] : [];
     return [['query', '-f', typedFormat(i.format ?? DEFAULT_QUERY_FORMAT), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.sample ? ['-s', i.sample] : []), ...regionFlag, i.file]];
@@ -230,7 +230,7 @@ export const queryVariants: Capability<typeof queryInput> = {
     const q = await import('./store/query.js');
     const store = await q.openForRead(ctx.db);
     try {
-      const { rows } = await q.queryVariants(store, { region: i.region, gene: i.gene, sample: i.sample });
+      const { rows } = await q.queryVariants(store, { region: i.region, gene: i.gene, sample: i.sample, include: i.include, exclude: i.exclude });
       return { rowCount: rows.length, rows, facts: {} };
     } finally {
       store.close();
@@ -270,68 +270,64 @@ export const variantDetail: Capability<typeof variantInput> = {
   },
 };
 
-// ---- sample and gene summaries (read-only Cypher on the graph) ------------------------------------
+// ---- sample and gene summaries (store/query.ts sampleInfo, geneInfo) ---------------------------
 
 const sampleInput = z.object({ sample: z.string().min(1).describe('sample name as in the VCF header') });
 
-function sampleCyphers(sample: string): string[] {
-  const s = cypherString(sample);
-  return [
-    `MATCH (s:Sample {name: ${s}})-[c:CARRIES]->(v:Variant) RETURN c.zygosity AS zygosity, v.impact AS impact, count(*) AS n ORDER BY zygosity, impact`,
-    `MATCH (s:Sample {name: ${s}})-[c:CARRIES]->(v:Variant) WHERE v.clnsig IS NOT NULL AND v.clnsig <> '' RETURN v.key AS key, v.gene AS gene, v.clnsig AS clnsig, c.gt AS gt ORDER BY key`,
-  ];
-}
-
 export const sampleSummary: Capability<typeof sampleInput> = {
   name: 'sample_summary',
-  description: 'One sample of the store: its non-reference calls counted by zygosity and most severe impact, and the ClinVar-annotated variants it carries.',
+  description: 'One sample of the store: its files, stored calls by zygosity, distinct non-reference variants (the row count), calls by impact, top genes, calls by ClinVar significance.',
   input: sampleInput,
   write: false,
   paths: () => [],
-  commands: (i, ctx) => sampleCyphers(i.sample).map((c) => ['graph', ...dbArgs(ctx), c]),
+  commands: (i, ctx) => [['sample', i.sample, ...dbArgs(ctx)]],
   async run(i, ctx) {
-    const { graphQuery } = await import('./store/query.js');
-    const [byClass, clinvar] = sampleCyphers(i.sample);
-    const counts = await graphQuery(ctx.db, byClass);
-    const cv = await graphQuery(ctx.db, clinvar);
-    const total = counts.reduce((s, r) => s + Number(r.n), 0);
-    return { rowCount: cv.length, rows: cv, facts: { sample: i.sample, non_reference_calls: total, by_zygosity_and_impact: counts, clinvar_annotated: cv.length } };
+    const q = await import('./store/query.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const { topGenes, ...info } = await q.sampleInfo(store, i.sample);
+      return { rowCount: info.variants, rows: topGenes, facts: info as unknown as Row };
+    } finally {
+      store.close();
+    }
   },
 };
 
-const geneInput = z.object({ gene: z.string().min(1).describe('gene symbol as in the ANN annotation, e.g. BRCA2') });
+const geneInput = z.object({ gene: z.string().min(1).describe('gene symbol as annotated, e.g. BRCA2') });
 
-function geneCyphers(gene: string): string[] {
-  const g = cypherString(gene);
-  return [
-    `MATCH (v:Variant)-[e:IN_GENE]->(g:Gene {name: ${g}}) RETURN e.impact AS impact, count(*) AS variants ORDER BY impact`,
-    `MATCH (s:Sample)-[c:CARRIES]->(v:Variant)-[e:IN_GENE]->(g:Gene {name: ${g}}) RETURN s.name AS sample, count(*) AS variants, collect(v.key) AS keys ORDER BY variants DESC, sample`,
-  ];
-}
+/** carriers listed in full up to this many (the count is always whole) */
+const MAX_CARRIERS = 100;
 
 export const geneSummary: Capability<typeof geneInput> = {
   name: 'gene_summary',
-  description: 'One gene in the store: its variants counted by impact (SnpEff ANN of that gene) and the samples carrying variants in it.',
+  description: 'One gene in the store: its variant rows (the row count) with the annotation in this gene, counts by impact, consequence and ClinVar significance, and the samples carrying them.',
   input: geneInput,
   write: false,
   paths: () => [],
-  commands: (i, ctx) => geneCyphers(i.gene).map((c) => ['graph', ...dbArgs(ctx), c]),
+  commands: (i, ctx) => [['gene', i.gene, ...dbArgs(ctx)]],
   async run(i, ctx) {
-    const { graphQuery } = await import('./store/query.js');
-    const [byImpact, carriers] = geneCyphers(i.gene);
-    const impacts = await graphQuery(ctx.db, byImpact);
-    const samples = await graphQuery(ctx.db, carriers);
-    return { rowCount: samples.length, rows: samples, facts: { gene: i.gene, variants: impacts.reduce((s, r) => s + Number(r.variants), 0), by_impact: impacts, carrier_samples: samples.length } };
+    const q = await import('./store/query.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const { list, carriers, ...info } = await q.geneInfo(store, i.gene);
+      return {
+        rowCount: info.rows,
+        rows: list,
+        facts: { ...info, carrier_samples: carriers.length, carriers: carriers.slice(0, MAX_CARRIERS), carriers_truncated: carriers.length > MAX_CARRIERS },
+      };
+    } finally {
+      store.close();
+    }
   },
 };
 
 // ---- graph -------------------------------------------------------------------------------------
 
-const graphInput = z.object({ cypher: z.string().min(1).describe('one read-only Cypher statement over (:Sample)-[:CARRIES {gt, zygosity, dp, gq}]->(:Variant {key, chrom, pos, ref, alt, vtype, af, gene, impact, clnsig})-[:IN_GENE {consequence, impact, hgvs_c, hgvs_p}]->(:Gene {name})') });
+const graphInput = z.object({ cypher: z.string().min(1).describe('one read-only Cypher statement over (:Sample {name})-[:CARRIES {gt, zygosity, dp, gq}]->(:Variant {key, chrom, pos, ref, alt, vtype, af, gene, impact, clnsig})-[:IN_GENE {consequence, impact, hgvs_c, hgvs_p}]->(:Gene {name})') });
 
 export const graphQueryCap: Capability<typeof graphInput> = {
   name: 'graph_query',
-  description: 'Run one read-only Cypher query on the store graph (MATCH ... RETURN; writes, CALL of write procedures and LOAD FROM are refused).',
+  description: 'Run one read-only Cypher query on the store graph (MATCH ... RETURN; writes, CALL of write procedures and LOAD FROM are refused). Good for joins: samples sharing variants, carriers by gene and impact.',
   input: graphInput,
   write: false,
   paths: () => [],
@@ -393,7 +389,8 @@ export const compareFiles: Capability<typeof compareInput> = {
 
 // TODO(compare samples): comparing two samples inside the store (shared/private variants, genotype
 // concordance) waits for a store function; until then the agent uses graph_query for shared variants.
-// TODO(issue 7): `similar_variants` and `semantic_search` join this list when src/embed exists.
+// TODO(issue 7): `similar_variants` and `semantic_search` join this list when src/embed offers a
+// store-level search function (today it has vector and index primitives only).
 
 /** every capability, in the order tools are offered */
 export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, graphQueryCap, ingest] as unknown as Capability[];

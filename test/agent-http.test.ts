@@ -17,6 +17,7 @@ import { runCli } from './helpers/cli.js';
 import { ask } from '../src/agent/agent.js';
 import { makePolicy } from '../src/agent/guards.js';
 import { createModel, type HttpStats, type ProviderConfig } from '../src/agent/providers.js';
+import { providerError, setup } from '../src/agent/session.js';
 
 const TRIO = path.join(ROOT, 'examples', 'trio.vcf.gz');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-agent-http-'));
@@ -189,12 +190,31 @@ test('429 is retried with backoff (retry-after honoured); a persistent 500 ends 
   }
 });
 
+test('a model call that does not answer within the timeout ends in one clear error', async () => {
+  const held: http.ServerResponse[] = [];
+  const srv = http.createServer((_req, res) => { held.push(res); });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1`;
+  try {
+    const st = setup({ provider: 'openai-compatible', model: 'm', baseUrl: url }, {});
+    const err = await ask({ model: createModel(st.cfg), question: 'q', policy: st.policy, timeoutMs: 300, maxRetries: 0 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err, 'the call must fail');
+    const v = providerError(err, st);
+    assert.equal(v.code, 'AGENT_PROVIDER_TIMEOUT', v.message);
+    assert.match(v.oneLine(), /^openai-compatible\/m at http:\/\/127\.0\.0\.1:\d+\/v1: no answer within the timeout \[AGENT_PROVIDER_TIMEOUT\]$/);
+  } finally {
+    for (const r of held) r.destroy();
+    srv.closeAllConnections();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});
+
 const noProviderEnv = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', OLLAMA_HOST: '', VCF_AGENT_BASE_URL: '', VCF_AGENT_PROVIDER: '', VCF_AGENT_MODEL: '' };
 
 test('CLI: no provider configured is one line saying how, exit 2', async () => {
   for (const cmd of [['ask', 'hello'], ['chat']]) {
     const r = await runCli(cmd, { env: noProviderEnv });
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^vcf-agent: no AI provider configured: set OPENAI_API_KEY \(OpenAI\), or ANTHROPIC_API_KEY \(Anthropic\), or OLLAMA_HOST=.*VCF_AGENT_BASE_URL=.*\[AGENT_NO_PROVIDER\]\n$/);
   }

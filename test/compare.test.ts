@@ -113,6 +113,9 @@ test('cli: compare text and JSON, and usage errors', async () => {
   const noSample = await runCli(['compare', '-s', 'S9', A, B]);
   assert.equal(noSample.code, 2);
   assert.match(noSample.stderr, /S9/);
+  const unsorted = await runCli(['compare', fixture('bcf', 'edge.vcf'), B]);
+  assert.equal(unsorted.code, 2);
+  assert.match(unsorted.stderr, /^vcf-agent: .*edge\.vcf: compare needs records sorted by position .*\[COMPARE_UNSORTED\]\n$/);
   const missing = await runCli(['compare', A, 'no/such.vcf']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^vcf-agent: no\/such\.vcf: .*\n$/);

@@ -3,10 +3,11 @@
  * the installed bcftools (Debian's 1.16), on a seeded 5,000-record generated slice and on corpus
  * files.
  *
- * - 500 generated expressions (test/expr/gen-expr.ts) run as `query -f '%CHROM:%POS[ %SAMPLE]\n'
- *   -i EXPR` (site and per-sample results), every 8th also as `view -e EXPR`;
- *   150 generated format strings (test/expr/gen-format.ts), some with -H and with -i/-e, run
- *   through the query core function; header-driven expressions on 8 corpus files.
+ * - 800 generated expressions (test/expr/gen-expr.ts) run as `query -f '%CHROM:%POS[ %SAMPLE]\n'
+ *   -i EXPR` (site and per-sample results), every 8th also as `view -e EXPR`; about 220 generated
+ *   format strings (150 requested, more for the coverage; test/expr/gen-format.ts), some with -H
+ *   and with -i/-e, run through the query core function; header-driven expressions on 8 corpus
+ *   files (more on the small ones).
  * - Distribution: the generators draw what users write (common columns, GT keywords, FORMAT/DP
  *   thresholds, && and || of two conditions ... see the generators' headers for the weights), then
  *   a coverage pass adds items until every operator, function, field class and format item appears
@@ -36,10 +37,10 @@ import { generateForHeader } from './expr/gen-corpus.js';
 import {
   runBcftools, pool, oursQuery, oursView, oursFormat, formatArgs, formatDisplay, viewSites, readAllowList, compare,
   withoutTrigger, bcftoolsViewPipe, constructTable, constructMarkdown, tally, pct, SITE_SAMPLES_FORMAT,
-  type Outcome, type RunResult, type Rerun,
+  type Outcome, type RunResult, type Rerun, type FormatRun,
 } from './expr/diff-util.js';
 
-const N_EXPR = 500;
+const N_EXPR = 800;
 const N_FMT = 150;
 const SEED_VCF = 20240611;
 const SEED_EXPR = 7;
@@ -63,17 +64,18 @@ let dir = '';
 let sliceText = '';
 let sliceFile = '';
 const variants = new Map<string, Promise<{ file: string; header: VcfHeader; records: VcfRecord[] } | null>>();
-function variant(trigger: string) {
-  let v = variants.get(trigger);
+function variant(triggers: string[]) {
+  const key = [...new Set(triggers)].sort().join('+');
+  let v = variants.get(key);
   if (!v) {
     v = (async () => {
-      const text = withoutTrigger(sliceText, trigger);
+      const text = withoutTrigger(sliceText, key.split('+'));
       if (text === null) return null;
-      const file = path.join(dir, `slice-without-${trigger}.vcf`);
+      const file = path.join(dir, `slice-without-${key}.vcf`);
       fs.writeFileSync(file, text);
       return { file, ...(await load(file)) };
     })();
-    variants.set(trigger, v);
+    variants.set(key, v);
   }
   return v;
 }
@@ -115,25 +117,25 @@ test('expressions: differential vs bcftools on a generated 5,000-record slice', 
     const qArgs = (file: string) => ['query', '-f', SITE_SAMPLES_FORMAT, '-i', e.expr, file];
     const pq = runBcftools(qArgs(sliceFile));
     const oq = oursQuery(e.expr, header, records, false);
-    const rq: Rerun = {
+    const rq = (done: string[]): Rerun => ({
       without: async (trigger) => {
-        const v = await variant(trigger);
-        return v ? [await runBcftools(qArgs(v.file)), oursQuery(e.expr, v.header, v.records, false)] : null;
+        const v = await variant([...done, trigger]);
+        return v ? { bc: await runBcftools(qArgs(v.file)), ours: oursQuery(e.expr, v.header, v.records, false), rr: rq([...done, trigger]) } : null;
       },
-    };
-    res.push(await compare(e.expr, e.constructs, 'query -i', await pq, oq, allow, rq));
+    });
+    res.push(await compare(e.expr, e.constructs, 'query -i', await pq, oq, allow, rq([])));
     if (i % 8 === 0) {
       const vArgs = (file: string) => ['view', '-H', '-e', e.expr, file];
       const sites = (r: RunResult): RunResult => ({ ...r, out: r.ok ? viewSites(r.out) : '' });
       const pv = runBcftools(vArgs(sliceFile));
       const ov = oursView(e.expr, header, records, true);
-      const rv: Rerun = {
+      const rv = (done: string[]): Rerun => ({
         without: async (trigger) => {
-          const v = await variant(trigger);
-          return v ? [sites(await runBcftools(vArgs(v.file))), oursView(e.expr, v.header, v.records, true)] : null;
+          const v = await variant([...done, trigger]);
+          return v ? { bc: sites(await runBcftools(vArgs(v.file))), ours: oursView(e.expr, v.header, v.records, true), rr: rv([...done, trigger]) } : null;
         },
-      };
-      res.push(await compare(e.expr, [...e.constructs, 'mode:-e'], 'view -e', sites(await pv), ov, allow, rv));
+      });
+      res.push(await compare(e.expr, [...e.constructs, 'mode:-e'], 'view -e', sites(await pv), ov, allow, rv([])));
     }
     return res;
   });
@@ -150,31 +152,38 @@ test('query formats: differential vs bcftools on the generated slice', { skip: S
   const thin = coverage(counts, formatConstructs());
   assert.deepEqual(thin, [], `format items below ${MIN_PER_CONSTRUCT}: ${thin.join(', ')}`);
 
+  const rerunOf = (g: FormatRun, file: string, done: string[]): Rerun => ({
+    without: async (trigger) => {
+      const v = await variant([...done, trigger]);
+      return v ? { bc: await runBcftools(formatArgs(v.file, g)), ours: await oursFormat(v.file, g), rr: rerunOf(g, v.file, [...done, trigger]) } : null;
+    },
+    viewPipe: g.exclude !== undefined ? () => bcftoolsViewPipe(g.exclude!, g, file) : undefined,
+    noHeader: g.header ? async () => {
+      const h = { ...g, header: false };
+      const pb = runBcftools(formatArgs(file, h));
+      const o2 = await oursFormat(file, h);
+      const b2 = await pb;
+      return { bc: b2, ours: o2, outcome: await compare(formatDisplay(h), [], 'query -f', b2, o2, allow, rerunOf(h, file, done)) };
+    } : undefined,
+  });
   results.format = await pool(fmts, 2, async (g) => {
     const pb = runBcftools(formatArgs(sliceFile, g));
     const ours = await oursFormat(sliceFile, g);
-    const rr: Rerun = {
-      without: async (trigger) => {
-        const v = await variant(trigger);
-        return v ? [await runBcftools(formatArgs(v.file, g)), await oursFormat(v.file, g)] : null;
-      },
-      viewPipe: g.exclude !== undefined ? () => bcftoolsViewPipe(g.exclude!, g, sliceFile) : undefined,
-    };
-    return compare(formatDisplay(g), g.constructs, 'query -f', await pb, ours, allow, rr);
+    return compare(formatDisplay(g), g.constructs, 'query -f', await pb, ours, allow, rerunOf(g, sliceFile, []));
   });
   process.stdout.write(constructTable(results.format) + summary('generated slice, format strings', results.format));
 });
 
 /** corpus files and the number of expressions for each (fewer where 2,504 samples make outputs large) */
 const CORPUS: Array<[string, number]> = [
-  ['d_cohort/cyvcf2/test.vcf.gz', 10],
-  ['d_cohort/hail/sample.vcf.gz', 10],
-  ['d_cohort/hail_gvcf/1kg_chr22/HG00190.hg38.g.vcf.gz', 8],
+  ['d_cohort/cyvcf2/test.vcf.gz', 30],
+  ['d_cohort/hail/sample.vcf.gz', 30],
+  ['d_cohort/hail_gvcf/1kg_chr22/HG00190.hg38.g.vcf.gz', 25],
   ['d_cohort/1000G_phase3/1000G_phase3_chr1_2504samples.vcf', 4],
   ['d_cohort/platinum/PG_NA12878_chr21.vcf.gz', 4],
-  ['e_annotated/clinvar/clinvar_20211025_GRCh38_subset_a.vcf', 10],
-  ['e_annotated/snpeff_EFF/test.snpeff.vcf', 8],
-  ['e_annotated/vep_CSQ/gnomad.genomes.r3.0.sites.chr1.sample.vcf.gz', 10],
+  ['e_annotated/clinvar/clinvar_20211025_GRCh38_subset_a.vcf', 15],
+  ['e_annotated/snpeff_EFF/test.snpeff.vcf', 10],
+  ['e_annotated/vep_CSQ/gnomad.genomes.r3.0.sites.chr1.sample.vcf.gz', 15],
 ];
 
 test('expressions: differential vs bcftools on corpus files', { skip: SKIP_BCFTOOLS || SKIP_SHARED, timeout: 300_000 }, async () => {

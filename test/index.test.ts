@@ -287,3 +287,33 @@ test('index: an existing index needs -f; -o chooses the path', async () => {
   const { index } = await buildVcfIndex(file, { format: 'tbi' });
   assert.ok(serializeIndex(index).equals(uncompressed(out)));
 });
+
+test('index: vcf-agent query -r/-R through our CSI and TBI returns exactly the records bcftools view -r returns through its own index', { skip: SKIP_SHARED || SKIP_DIFF, timeout: 300_000 }, async () => {
+  let compared = 0;
+  for (const rel of [CORPUS[0], CORPUS[3], CORPUS[4], CORPUS[6]]) {
+    const file = corpusBgzf(rel, path.join(TMP, 'e2e-src'));
+    const name = path.basename(file);
+    const theirs = linkIn(file, path.join(TMP, 'e2e-theirs'));
+    assert.equal(run('bcftools', ['index', '-f', theirs]).code, 0);
+    const regions = await randomRegions(file, 20, 11);
+    const tsv = path.join(TMP, `e2e-${name}.regions.tsv`);
+    fs.writeFileSync(tsv, regions.map((r) => `${r.chrom}\t${r.beg}\t${r.end}`).join('\n') + '\n');
+    const list = regions.slice(0, 10).map((r) => `${r.chrom}:${r.beg}-${r.end}`).join(',');
+    for (const fmt of ['csi', 'tbi'] as const) {
+      const ours = linkIn(file, path.join(TMP, `e2e-ours-${fmt}`));
+      await indexFile({ input: ours, format: fmt, force: true });
+      for (const args of [['-R', tsv], ['-r', list]]) {
+        const want = run('bcftools', ['view', '-H', ...args, theirs]);
+        assert.equal(want.code, 0, want.err);
+        const cols = want.out.split('\n').filter(Boolean).map((l) => l.split('\t').slice(0, 5).join('\t') + '\n').join('');
+        const got = await runCli(['query', '-f', '%CHROM\\t%POS\\t%ID\\t%REF\\t%ALT\\n', ...args, ours]);
+        assert.equal(got.code, 0, got.stderr);
+        assert.equal(got.stdout, cols, `${name} ${fmt}: vcf-agent query ${args[0]} vs bcftools view ${args[0]}`);
+        // and bcftools itself, through our index
+        assert.equal(run('bcftools', ['view', '-H', ...args, ours]).out, want.out, `${name} ${fmt}: bcftools view ${args[0]} through our index`);
+        compared += cols.split('\n').length - 1;
+      }
+    }
+  }
+  assert.ok(compared > 1000, `only ${compared} records compared`);
+});

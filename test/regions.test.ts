@@ -324,3 +324,79 @@ test('build: detected from ##contig lengths, with evidence', async () => {
     assert.deepEqual([pg.build, pg.name, pg.naming], ['GRCh37', 'hg19', 'ucsc']);
   }
 });
+
+test('contig naming in query, filter and stats (VCF and BCF): aliases used with a notice, absent contigs empty, a missing index explained', async () => {
+  const { runCli } = await import('./helpers/cli.js');
+  const vcf = await prepared(FIXTURE, 'cli-alias.vcf.gz');
+  const files = [vcf];
+  if (!SKIP_BCFTOOLS) {
+    const bcf = path.join(path.dirname(vcf), 'cli-alias.bcf');
+    assert.equal(spawnSync('bcftools', ['view', '--no-version', '-Ob', '-o', bcf, vcf]).status, 0);
+    await indexFile({ input: bcf });
+    files.push(bcf);
+  }
+  const body = (s: string) => s.split('\n').filter((l) => l && !l.startsWith('#'));
+  const cmds: Array<[string, string[]]> = [
+    ['query', ['query', '-f', '%CHROM\\t%POS\\t%ID\\n']],
+    ['filter', ['filter', '--no-version']],
+    ['stats', ['stats']],
+  ];
+  for (const file of files) {
+    for (const [name, args] of cmds) {
+      const what = `${name} ${path.basename(file)}`;
+      const plain = await runCli([...args, '-r', '1:100-300,X:1-5000,MT', file]);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.equal(plain.stderr, '', what);
+      const alias = await runCli([...args, '-r', 'chr1:100-300,chrX:1-5000,chrM', file]);
+      assert.equal(alias.code, 0, alias.stderr);
+      const stable = (s: string) => s.split('\n').filter((l) => !/^# The command line was|^##vcf-agent_/.test(l)).join('\n');
+      assert.equal(stable(alias.stdout), stable(plain.stdout), `${what}: aliased regions give the same output`);
+      assert.ok(name === 'stats' ? /number of records:\t1\d/.test(plain.stdout) : body(plain.stdout).length >= 10, `${what}: records found`);
+      for (const [from, to] of [['chr1', '1'], ['chrX', 'X'], ['chrM', 'MT']]) {
+        assert.ok(alias.stderr.includes(`region contig "${from}" is spelled "${to}" in ${file}: using "${to}"`), `${what}: notice for ${from}\n${alias.stderr}`);
+      }
+      const targets = await runCli([...args, '-t', 'chr1:100-300,chrX:1-5000,chrM', file]);
+      assert.equal(stable(targets.stdout), stable(plain.stdout), `${what}: aliased targets give the same output`);
+      assert.match(targets.stderr, /target contig "chrX" is spelled "X"/);
+      const absent = await runCli([...args, '-r', 'chr9:1-1000', file]);
+      assert.equal(absent.code, 0, `${what}: absent contig is not an error: ${absent.stderr}`);
+      assert.match(absent.stderr, /region contig "chr9" is not in .* \(nor "9"\): no records for it/);
+      if (name === 'stats') assert.match(absent.stdout, /number of records:\t0\n/);
+      else assert.deepEqual(body(absent.stdout), [], what);
+    }
+  }
+  // a missing index: one line, exit 2, naming the files looked for and the command that makes one
+  const dir = path.join(TMP, 'cli-noindex');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of files) {
+    const copy = path.join(dir, path.basename(file));
+    fs.copyFileSync(file, copy);
+    for (const [name, args] of cmds) {
+      const r = await runCli([...args, '-r', '1', copy]);
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^vcf-agent: .*${path.basename(copy).replace('.', '\\.')}: no index found \\(looked for .*\\): -r/-R need one; create it with \`vcf-agent index .*\` \\[INDEX_NOT_FOUND\\]\\n$`));
+      if (copy.endsWith('.bcf')) assert.ok(!r.stderr.includes('.tbi'), 'a BCF index is always a .csi');
+    }
+  }
+});
+
+test('build: shown by analyze (text and --json) and stats --json', async () => {
+  const { runCli } = await import('./helpers/cli.js');
+  const a = await runCli(['analyze', FIXTURE]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stdout, /\nReference build: GRCh37, from ##contig lengths: 1 length 249250621 = GRCh37, X length 155270560 = GRCh37\n/);
+  const j = JSON.parse((await runCli(['analyze', '--json', FIXTURE])).stdout);
+  assert.deepEqual([j.build.build, j.build.name, j.build.source], ['GRCh37', 'GRCh37', 'contig-lengths']);
+  const s = JSON.parse((await runCli(['stats', '--json', FIXTURE])).stdout);
+  assert.deepEqual(s.build, j.build);
+  // no lengths: unknown, with the reason in text, null in JSON
+  const bare = tmpFile('nobuild.vcf', '##fileformat=VCFv4.2\n##contig=<ID=1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tC\t.\t.\t.\n');
+  const u = await runCli(['analyze', bare]);
+  assert.match(u.stdout, /\nReference build: unknown \(no ##contig lengths or ##reference naming GRCh37\/GRCh38\)\n/);
+  assert.equal(JSON.parse((await runCli(['analyze', '--json', bare])).stdout).build, null);
+  assert.equal(JSON.parse((await runCli(['stats', '--json', bare])).stdout).build, null);
+  if (!SKIP_SHARED) {
+    const pg = JSON.parse((await runCli(['stats', '--json', sharedPath('d_cohort/platinum/PG_NA12878_chr21.vcf.gz')])).stdout);
+    assert.deepEqual([pg.build.build, pg.build.name], ['GRCh37', 'hg19']);
+  }
+});

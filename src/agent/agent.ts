@@ -6,7 +6,7 @@
  */
 import { generateText, stepCountIs, streamText, type LanguageModel, type ModelMessage, type StepResult, type ToolSet } from 'ai';
 import type { AgentPolicy } from './guards.js';
-import { checkGrounding, howComputed, type GroundingReport } from './grounding.js';
+import { checkGrounding, howComputed, valueText, type GroundingReport } from './grounding.js';
 import { DEFAULT_BUDGET, buildTools, type Budget, type ToolCallRecord } from './tools.js';
 
 export const DEFAULT_MAX_STEPS = 12;
@@ -103,7 +103,7 @@ function recordsOf(steps: Array<StepResult<ToolSet>>, recorded: Map<string, Tool
 
 /** tool results of earlier turns (their numbers ground this answer too) */
 function historyToolTexts(history: ModelMessage[]): string[] {
-  return history.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content));
+  return history.filter((m) => m.role === 'tool').map((m) => valueText(m.content));
 }
 
 export async function ask(opts: AskOptions): Promise<AgentRun> {
@@ -152,7 +152,7 @@ export async function ask(opts: AskOptions): Promise<AgentRun> {
   const last = steps[steps.length - 1];
   const stepLimitReached = steps.length >= maxSteps && last?.finishReason === 'tool-calls';
   const toolCalls = recordsOf(steps, recorded);
-  const toolTexts = [...toolCalls.map((c) => JSON.stringify(c.output ?? {})), ...historyToolTexts(opts.history ?? [])];
+  const toolTexts = [...toolCalls.map((c) => valueText(c.output ?? {})), ...historyToolTexts(opts.history ?? [])];
   const answer = text.trim() || (stepLimitReached ? `(no answer: the step limit of ${maxSteps} was reached before the model answered)` : '(the model gave no answer)');
   const grounding = checkGrounding(answer, toolTexts, opts.question);
   const how = howComputed(toolCalls);

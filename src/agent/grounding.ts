@@ -44,16 +44,40 @@ function oneLine(s: string): string {
 
 // ---- the number check -------------------------------------------------------------------------
 
-/** every numeric literal in a text (permissive: parts of keys and ids count too) */
+/**
+ * every number standing on its own in a text: 12, 0.005, 1,500, 32316461 in chr13:32316461:G:A;
+ * not the digits inside words (chr13, BRCA2, p.Arg17Trp, c.10G>A), as in the answer (claimsIn)
+ */
 export function numbersIn(text: string): number[] {
   const out: number[] = [];
-  for (const m of text.matchAll(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g)) {
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![A-Za-z_]|\d)/g)) {
     const v = Number(m[0]);
     if (Number.isFinite(v)) out.push(v);
   }
-  // 1,500-style thousands in text results
-  for (const m of text.matchAll(/\d{1,3}(?:,\d{3})+(?:\.\d+)?/g)) out.push(Number(m[0].replace(/,/g, '')));
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![A-Za-z_]|\d)/g)) out.push(Number(m[0].replace(/,/g, '')));
   return out;
+}
+
+const FENCED = /^<<<VCF_DATA ([0-9a-f]+)\n([\s\S]*)\nVCF_DATA \1>>>$/;
+
+/** the values of a tool result as plain text (fenced JSON opened, strings unescaped), for numbersIn */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') {
+    const m = FENCED.exec(v);
+    if (m) {
+      try {
+        return valueText(JSON.parse(m[2]));
+      } catch {
+        return m[2];
+      }
+    }
+    return v;
+  }
+  if (Array.isArray(v)) return v.map(valueText).join('\n');
+  if (typeof v === 'object') return Object.values(v as Record<string, unknown>).map(valueText).join('\n');
+  return '';
 }
 
 export interface AnswerNumber { text: string; value: number; decimals: number; percent: boolean; index: number }

@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .argument('<B>', 'second VCF')
     .option('-s, --samples <list>', 'comma-separated samples to compare genotypes of (default: every sample both files have)')
     .option('-f, --fasta-ref <file>', 'reference FASTA: left-align indels and check REF (a mismatch stops, as bcftools norm -c e)')
+    .option('-c, --check-ref <e|w|x|s>', 'with -f, on a REF mismatch: exit (e, default), warn (w), exclude (x) or fix (s), as bcftools norm')
     .option('-R, --regions-file <file>', 'compare only records overlapping these regions (BED or CHROM<TAB>BEG<TAB>END), e.g. a confident-regions BED')
     .option('--truth <A|B>', 'treat A or B as the truth set: precision, recall and F1 for SNPs and indels (site level)')
     .option('--json', 'print the result as JSON')
@@ -30,6 +31,7 @@ over the shared sites only. Exit codes: 0 success, 2 bad input or usage, 3 inter
         a, b,
         samples: o.samples as string | undefined,
         fasta: o.fastaRef as string | undefined,
+        checkRef: o.checkRef as string | undefined,
         regionsFile: o.regionsFile as string | undefined,
         truth: truth === undefined ? undefined : (truth.toUpperCase() as 'A' | 'B'),
         outDir: o.outputDir as string | undefined,

@@ -1,5 +1,5 @@
 /**
- * Queries on the store: variants, samples, db info, db rebuild-graph, graph (read-only Cypher).
+ * Queries on the store: variants, samples, sample, gene, db info, db rebuild-graph, graph (read-only Cypher).
  * The store modules (LanceDB, Kuzu native code) load only when one of these commands runs.
  */
 const q = () => import('../store/query.js');
@@ -23,17 +23,57 @@ export function register(program: Command): void {
     .description('variants in the store (one row per ALT), by region, gene and sample')
     .option(...dbOpt)
     .option('-r, --regions <region>', 'CHR, CHR:POS or CHR:BEG-END (1-based, overlapping)')
-    .option('--gene <name>', 'variants annotated (SnpEff ANN) in this gene')
+    .option('-i, --include <expr>', 'bcftools expression on each split record (CHROM/POS/QUAL/AF/TYPE parts filtered in LanceDB)')
+    .option('-e, --exclude <expr>', 'bcftools expression: leave out matching split records')
+    .option('--gene <name>', 'variants annotated in this gene (ANN, CSQ, EFF, GENEINFO or --gff at ingest)')
     .option('--sample <name>', 'variants this sample carries (with its call)')
+    .option('--file <id>', 'only rows of this file id (see db info)', parseIntOpt('--file'))
     .option('--limit <n>', 'at most N rows', parseIntOpt('--limit'))
-    .option('--format <fmt>', 'tsv or json', 'tsv')
-    .action(action(async (o: { db?: string; regions?: string; gene?: string; sample?: string; limit?: number; format: string }) => {
-      if (o.format !== 'tsv' && o.format !== 'json') throw usageError(`--format must be tsv or json, got "${o.format}"`);
+    .option('--format <fmt>', 'tsv, json or vcf (the split records under their file\'s header; one file only)', 'tsv')
+    .action(action(async (o: { db?: string; regions?: string; include?: string; exclude?: string; gene?: string; sample?: string; file?: number; limit?: number; format: string }) => {
+      if (!['tsv', 'json', 'vcf'].includes(o.format)) throw usageError(`--format must be tsv, json or vcf, got "${o.format}"`);
       const { openForRead } = await q();
       const store = await openForRead(o.db);
       try {
-        const { rows, columns } = await (await q()).queryVariants(store, { region: o.regions, gene: o.gene, sample: o.sample, limit: o.limit });
-        process.stdout.write(render(rows, columns, o.format));
+        const m = await q();
+        const res = await m.queryVariants(store, { region: o.regions, include: o.include, exclude: o.exclude, gene: o.gene, sample: o.sample, fileId: o.file, limit: o.limit, withVcf: o.format === 'vcf' });
+        if (o.format === 'vcf') {
+          const ids = [...new Set(res.rows.map((r) => r.file_id as number))];
+          const fileId = o.file ?? (ids.length === 1 ? ids[0] : undefined);
+          if (fileId === undefined && ids.length > 1) throw usageError(`rows come from ${ids.length} files (${ids.join(', ')}): choose one with --file ID for VCF output`);
+          if (fileId !== undefined) process.stdout.write(await m.fileHeader(store, fileId));
+          process.stdout.write(Buffer.from(res.rows.map((r) => r._vcf + '\n').join(''), 'latin1'));
+        } else process.stdout.write(render(res.rows, res.columns, o.format));
+      } finally {
+        store.close();
+      }
+    }));
+
+  program
+    .command('sample')
+    .description('one sample: its files, calls by zygosity and impact, top genes, ClinVar, gVCF blocks')
+    .argument('<name>', 'sample name')
+    .option(...dbOpt)
+    .action(action(async (name: string, o: { db?: string }) => {
+      const { openForRead, sampleInfo } = await q();
+      const store = await openForRead(o.db);
+      try {
+        process.stdout.write(JSON.stringify(await sampleInfo(store, name), null, 2) + '\n');
+      } finally {
+        store.close();
+      }
+    }));
+
+  program
+    .command('gene')
+    .description('one gene: its variants with their annotation in it, impact/consequence/ClinVar counts, carriers')
+    .argument('<name>', 'gene symbol (or id when the annotation had no symbol)')
+    .option(...dbOpt)
+    .action(action(async (name: string, o: { db?: string }) => {
+      const { openForRead, geneInfo } = await q();
+      const store = await openForRead(o.db);
+      try {
+        process.stdout.write(JSON.stringify(await geneInfo(store, name), null, 2) + '\n');
       } finally {
         store.close();
       }
@@ -73,6 +113,9 @@ export function register(program: Command): void {
     .action(action(async (o: { db?: string }) => {
       const r = await (await import('../store/ingest.js')).rebuildGraph({ db: o.db });
       process.stdout.write(`graph rebuilt from ${r.loaded.length} file(s)\n`);
+      const { graphQuery } = await q();
+      const one = async (c: string): Promise<number> => Number((await graphQuery(o.db, c))[0]?.n ?? 0);
+      process.stdout.write(`samples ${await one('MATCH (s:Sample) RETURN count(*) AS n')}, variants ${await one('MATCH (v:Variant) RETURN count(*) AS n')}, genes ${await one('MATCH (g:Gene) RETURN count(*) AS n')}, CARRIES ${await one('MATCH ()-[c:CARRIES]->() RETURN count(*) AS n')}, IN_GENE ${await one('MATCH ()-[e:IN_GENE]->() RETURN count(*) AS n')}\n`);
     }));
   for (const c of db.commands) c.exitOverride();
 

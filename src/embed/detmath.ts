@@ -6,15 +6,23 @@
  * V8 versions, and a feature vector must be byte-identical everywhere.
  */
 
-const TEXT = new TextEncoder();
-
-/** FNV-1a, 32-bit, over the UTF-8 bytes of `s` (offset basis 2166136261, prime 16777619). */
+/**
+ * FNV-1a, 32-bit, over the UTF-8 bytes of `s` (offset basis 2166136261, prime 16777619); the bytes
+ * are those of TextEncoder (a lone surrogate counts as U+FFFD), encoded inline for speed.
+ */
 export function fnv1a32(s: string): number {
   let h = 0x811c9dc5;
-  const b = TEXT.encode(s);
-  for (let i = 0; i < b.length; i++) {
-    h ^= b[i];
-    h = Math.imul(h, 0x01000193);
+  const byte = (b: number): void => { h = Math.imul(h ^ b, 0x01000193); };
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) { h = Math.imul(h ^ c, 0x01000193); continue; }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; } else c = 0xfffd;
+    }
+    if (c < 0x800) { byte(0xc0 | (c >> 6)); byte(0x80 | (c & 63)); }
+    else if (c < 0x10000) { byte(0xe0 | (c >> 12)); byte(0x80 | ((c >> 6) & 63)); byte(0x80 | (c & 63)); }
+    else { byte(0xf0 | (c >> 18)); byte(0x80 | ((c >> 12) & 63)); byte(0x80 | ((c >> 6) & 63)); byte(0x80 | (c & 63)); }
   }
   return h >>> 0;
 }

@@ -74,7 +74,7 @@ const LAYOUT: Array<Omit<Component, 'offset'>> = [
   { name: 'af', dim: 8, weight: 1.0, description: 'log10 allele frequency soft-binned at -5 -4 -3 -2 -1.5 -1 -0.5 0' },
   { name: 'chrom', dim: 26, weight: 0.5, description: 'chromosome one-hot: 1..22, X, Y, M, other (chr prefix and MT normalised)' },
   { name: 'position', dim: 24, weight: 1.0, description: 'sin/cos of 2π·pos/λ + φ(chrom, λ) for 12 wavelengths λ from 10 kb to 250 Mb' },
-  { name: 'carriers', dim: 40, weight: 1.5, description: '40 one-bit MinHashes of the carrier ids (fixed seeds), ±1: E[q·h] = Jaccard of the carrier sets' },
+  { name: 'carriers', dim: 40, weight: 1.5, description: '40 one-bit one-permutation MinHashes of the carrier ids (fixed seeds, rotation densification), ±1: E[q·h] ≈ Jaccard of the carrier sets' },
 ];
 
 export const COMPONENTS: readonly Component[] = (() => {
@@ -220,34 +220,48 @@ export function sampleId(name: string): number {
   return fnv1a32(name);
 }
 
-/** seeds of MinHash function j (fixed: part of FEATURE_VERSION) */
-function minhashSeed(j: number): number {
-  return fmix32(Math.imul(j + 1, 0x9e3779b9) ^ 0x5bd1e995);
-}
+/** fixed seeds (part of FEATURE_VERSION) */
+const OPH_BIN_SEED = 0x3c6ef372;
+const OPH_VALUE_SEED = 0xa54ff53a;
 function bitSeed(j: number): number {
   return fmix32(Math.imul(j + 1, 0x85ebca6b) ^ 0x27d4eb2f);
 }
+const BIT_SEEDS: number[] = [];
+const EMPTY = 4294967296;
+let binMin = new Float64Array(0);
+let binArg = new Uint32Array(0);
+let binNext = new Int32Array(0);
 
 /**
- * One-bit MinHash of a carrier set into out[offset .. offset+n): for hash function j the carrier
- * with the smallest fmix32(id ^ seed_j) is chosen and contributes ±1 (top bit of
- * fmix32(argmin ^ bitSeed_j)). For two sets, P(same bit) = J + (1 - J)/2, so the mean product of
- * the ±1 values estimates the Jaccard index J. Returns false (nothing written) for an empty set.
+ * One-bit one-permutation MinHash of a carrier set into out[offset .. offset+n) (Li, Owen & Zhang
+ * 2012; densified by rotation, Shrivastava & Li 2014): each carrier id goes to bin
+ * fmix32(id ^ binSeed) mod n, each bin keeps the carrier with the smallest fmix32(id ^ valueSeed),
+ * an empty bin takes the carrier of the next non-empty bin to its right (circularly), and bin j
+ * contributes ±1 = top bit of fmix32(carrier ^ bitSeed_j). Two sets pick the same carrier in a bin
+ * with probability about J (their Jaccard index), otherwise the bits agree half the time, so the
+ * mean product of the ±1 values estimates J. Cost O(carriers + n). Returns false (nothing
+ * written) for an empty set.
  */
 export function minhashBits(carriers: ArrayLike<number>, n: number, out: Float64Array | Float32Array, offset: number): boolean {
   const m = carriers.length;
   if (!m) return false;
-  for (let j = 0; j < n; j++) {
-    const seed = minhashSeed(j);
-    let best = 0xffffffff + 1;
-    let arg = 0;
-    for (let i = 0; i < m; i++) {
-      const id = carriers[i] >>> 0;
-      const h = fmix32(id ^ seed);
-      if (h < best || (h === best && id < arg)) { best = h; arg = id; }
-    }
-    out[offset + j] = fmix32(arg ^ bitSeed(j)) >>> 31 ? -1 : 1;
+  for (let j = BIT_SEEDS.length; j < n; j++) BIT_SEEDS.push(bitSeed(j));
+  if (binMin.length < n) { binMin = new Float64Array(n); binArg = new Uint32Array(n); binNext = new Int32Array(n); }
+  binMin.fill(EMPTY, 0, n);
+  for (let i = 0; i < m; i++) {
+    const id = carriers[i] >>> 0;
+    const b = fmix32(id ^ OPH_BIN_SEED) % n;
+    const v = fmix32(id ^ OPH_VALUE_SEED);
+    if (v < binMin[b] || (v === binMin[b] && id < binArg[b])) { binMin[b] = v; binArg[b] = id; }
   }
+  // nearest non-empty bin at or right of j, circularly: one right-to-left pass over two laps
+  let next = -1;
+  for (let k = 2 * n - 1; k >= 0; k--) {
+    const j = k % n;
+    if (binMin[j] !== EMPTY) next = j;
+    if (k < n) binNext[j] = next;
+  }
+  for (let j = 0; j < n; j++) out[offset + j] = fmix32(binArg[binNext[j]] ^ BIT_SEEDS[j]) >>> 31 ? -1 : 1;
   return true;
 }
 
@@ -255,8 +269,8 @@ export function minhashBits(carriers: ArrayLike<number>, n: number, out: Float64
 export const CARRIER_SKETCH_DIM = 128;
 
 /**
- * A unit-length carrier sketch of n one-bit MinHashes (the first 40 equal the feature vector's
- * carrier component before scaling): q · h estimates the Jaccard index of the two carrier sets
+ * A unit-length carrier sketch of n one-bit MinHashes (minhashBits; the feature vector holds the
+ * same kind of sketch with n = 40): q · h estimates the Jaccard index of the two carrier sets
  * (standard error about √(1/n)). All zeros for an empty set.
  */
 export function carrierSketch(carriers: ArrayLike<number>, n = CARRIER_SKETCH_DIM): Float32Array {
@@ -273,6 +287,38 @@ export function carrierSketch(carriers: ArrayLike<number>, n = CARRIER_SKETCH_DI
 const AF_CENTRES = [-5, -4, -3, -2, -1.5, -1, -0.5, 0];
 
 const CLN_ORDINAL: ClnsigClass[] = ['pathogenic', 'likely_pathogenic', 'uncertain', 'likely_benign', 'benign'];
+
+// ---------------------------------------------------------------- memo tables (speed only: results equal the direct computation)
+
+/** a Map that forgets everything once it holds `max` entries (bounded memory over any input) */
+class Memo<V> {
+  private readonly m = new Map<string, V>();
+  constructor(private readonly max: number, private readonly make: (k: string) => V) {}
+  get(k: string): V {
+    let v = this.m.get(k);
+    if (v === undefined) {
+      if (this.m.size >= this.max) this.m.clear();
+      v = this.make(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+}
+
+interface ChromInfo { index: number; phases: Float64Array }
+const chromMemo = new Memo<ChromInfo>(10_000, (chrom) => {
+  const cn = normChrom(chrom);
+  const phases = new Float64Array(POSITION_WAVELENGTHS.length);
+  for (let j = 0; j < phases.length; j++) phases[j] = phaseTurns(cn, j);
+  return { index: chromIndex(chrom), phases };
+});
+/** gene slots as [index, sign] pairs flattened */
+const geneMemo = new Memo<Int32Array>(100_000, (sym) => Int32Array.from(geneSlots(sym).flat()));
+const csqMemo = new Memo<{ terms: ReturnType<typeof parseConsequence>; top: ReturnType<typeof mostSevereTerm> }>(10_000, (c) => {
+  const terms = parseConsequence(c);
+  return { terms, top: mostSevereTerm(terms) };
+});
+const clnMemo = new Memo<ClnsigClass[]>(10_000, (c) => parseClnsig(c));
 
 // ---------------------------------------------------------------- the vector
 
@@ -311,8 +357,7 @@ export function featureVectorInto(d: VariantDescriptor, out: Float32Array, offse
     }
   }
   // consequence and impact
-  const terms = parseConsequence(d.consequence);
-  const top = mostSevereTerm(terms);
+  const { terms, top } = d.consequence ? csqMemo.get(d.consequence) : { terms: [], top: undefined };
   if (top) {
     const o = COMP.consequence.offset;
     const og = o + CSQ_CLASSES.length;
@@ -335,20 +380,25 @@ export function featureVectorInto(d: VariantDescriptor, out: Float32Array, offse
   // gene
   {
     const o = COMP.gene.offset;
-    const seen = new Set<string>();
-    const add = (g: string | null | undefined, w: number): void => {
-      if (!g || !g.trim()) return;
-      const s = normGene(g);
-      if (seen.has(s)) return;
-      seen.add(s);
-      for (const [i, sign] of geneSlots(s)) v[o + i] += sign * w;
+    const primary = d.gene ? normGene(d.gene) : '';
+    const add = (s: string, w: number): void => {
+      const slots = geneMemo.get(s);
+      for (let k = 0; k < slots.length; k += 2) v[o + slots[k]] += slots[k + 1] * w;
     };
-    add(d.gene, 1);
-    if (d.genes) for (const g of d.genes) add(g, 0.5);
+    if (primary) add(primary, 1);
+    if (d.genes && d.genes.length) {
+      const seen: string[] = primary ? [primary] : [];
+      for (const g of d.genes) {
+        const s = normGene(g);
+        if (!s || seen.includes(s)) continue;
+        seen.push(s);
+        add(s, 0.5);
+      }
+    }
   }
   // ClinVar
   {
-    const cls = parseClnsig(d.clinvarSignificance);
+    const cls = d.clinvarSignificance ? clnMemo.get(d.clinvarSignificance) : [];
     if (cls.length) {
       const o = COMP.clinvar.offset;
       for (const c of cls) {
@@ -368,12 +418,12 @@ export function featureVectorInto(d: VariantDescriptor, out: Float32Array, offse
     softBins(af > 0 ? log10Det(af) : -6, AF_CENTRES, v, COMP.af.offset);
   }
   // chromosome and position
-  const cn = normChrom(d.chrom);
-  v[COMP.chrom.offset + chromIndex(d.chrom)] = 1;
+  const ci = chromMemo.get(d.chrom);
+  v[COMP.chrom.offset + ci.index] = 1;
   if (Number.isFinite(d.pos)) {
     const o = COMP.position.offset;
     for (let j = 0; j < POSITION_WAVELENGTHS.length; j++) {
-      const t = d.pos / POSITION_WAVELENGTHS[j] + phaseTurns(cn, j);
+      const t = d.pos / POSITION_WAVELENGTHS[j] + ci.phases[j];
       v[o + 2 * j] = sinTurns(t);
       v[o + 2 * j + 1] = cosTurns(t);
     }

@@ -13,7 +13,7 @@
  * length, so this ranks like L2 and dot.
  */
 import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32 } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Type } from 'apache-arrow';
 
 export type DistanceType = 'cosine' | 'l2' | 'dot';
 export type VectorIndexKind = 'ivf_hnsw_sq' | 'ivf_pq';
@@ -50,8 +50,9 @@ async function vectorDim(table: lancedb.Table, column: string): Promise<number> 
   const schema = await table.schema();
   const f = schema.fields.find((x) => x.name === column);
   if (!f) throw new Error(`table has no column ${column}`);
-  const t = f.type as FixedSizeList;
-  if (!(t instanceof FixedSizeList)) throw new Error(`column ${column} is not a fixed-size vector column`);
+  // LanceDB may hand back apache-arrow classes of its own copy: check the type id, not instanceof
+  const t = f.type as { typeId: number; listSize?: number };
+  if (t.typeId !== Type.FixedSizeList || !t.listSize) throw new Error(`column ${column} is not a fixed-size vector column`);
   return t.listSize;
 }
 

@@ -421,8 +421,7 @@ export class FastFilter {
       stS[k] = site;
       k++;
     }
-    const top = stM[0];
-    for (let i = 0; i < ns; i++) mask[i] = top[i];
+    mask.set(stM[0]);
     return stS[0];
   }
 }
@@ -449,7 +448,31 @@ function numAtom(at: NumAtom, v: Float64Array, o: number, m: Uint8Array, ns: num
   const fy = Math.fround(y);
   const op = at.op;
   let site = 0;
-  for (let i = 0; i < ns; i++) {
+  if (!big && (op === T.BT || op === T.BE || op === T.LT || op === T.LE)) {
+    // values are float32 already (Float) or integers; integers within +-2^24 are float32 too
+    const lt = op === T.LT || op === T.LE ? 1 : 0, gt = 1 - lt, eq = op === T.BE || op === T.LE ? 1 : 0;
+    let i = 0;
+    for (; i < ns; i++) {
+      const x = v[o + i];
+      if (!(x >= -16777216 && x <= 16777216)) break; // missing (NaN) or large: the general loop below
+      const r = (x < fy ? lt : x > fy ? gt : eq);
+      m[i] = r;
+      site |= r;
+    }
+    if (i === ns) return site;
+    for (let k = 0; k < i; k++) site |= m[k];
+    return site | numAtomFrom(at, v, o, m, ns, i);
+  }
+  return numAtomFrom(at, v, o, m, ns, 0);
+}
+
+function numAtomFrom(at: NumAtom, v: Float64Array, o: number, m: Uint8Array, ns: number, from: number): number {
+  const y = at.y;
+  const big = y > 16777216;
+  const fy = Math.fround(y);
+  const op = at.op;
+  let site = 0;
+  for (let i = from; i < ns; i++) {
     const x = v[o + i];
     let pass: boolean;
     if (x !== x) pass = op === T.NE;

@@ -29,6 +29,8 @@ export interface FilterOptions {
    * refer to this list. Default: all samples.
    */
   sampleIndexes?: number[];
+  /** evaluate every record with the general engine (no byte-level fast path; for tests) */
+  noFastPath?: boolean;
 }
 
 export interface FilterResult {
@@ -71,7 +73,7 @@ export class CompiledFilter {
     this.ctx = new RecordAccess(names.length, idx ?? null);
     this.ctx.want(formatKeysOf(p.rpn));
     this.mask = new Uint8Array(names.length);
-    this.fast = FastFilter.compile(p.rpn, names.length, idx ?? null);
+    this.fast = opts.noFastPath ? null : FastFilter.compile(p.rpn, names.length, idx ?? null);
   }
 
   private run(rec: VcfRecord): void {

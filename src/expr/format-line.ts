@@ -84,6 +84,10 @@ export class QLine {
   /** the sample columns of this line are located (sampleStart/sampleEnd cost nothing) */
   get samplesLocated(): boolean { return this.smplSerial === this.serial; }
 
+  /** sample column starts / ends (valid for sampleCount entries when samplesLocated) */
+  get sampleStarts(): Int32Array { return this.smplS; }
+  get sampleEnds(): Int32Array { return this.smplE; }
+
   /** take the sample column boundaries of this line from someone who already located them */
   adoptSamples(starts: Int32Array, ends: Int32Array, n: number): void {
     if (this.smplS.length < n) { this.smplS = new Int32Array(n); this.smplE = new Int32Array(n); }

@@ -23,6 +23,11 @@ import {
   IUPAC, baseIdx, rlen,
 } from './format-values.js';
 
+/** bytes that form a whole canonical allele on their own: '.', '0'..'9' */
+const GT1 = new Uint8Array(256);
+GT1[DOT] = 1;
+for (let d = 48; d <= 57; d++) GT1[d] = 1;
+
 /** Per-record values computed by the expression engine for `%N_PASS(...)` and `%SUM(...)`-like items. */
 export interface FormatExprHooks {
   /** number of (output) samples passing the expression */
@@ -599,6 +604,8 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
     plan: { lead: Buffer; kids: number[]; kinds: number[]; trail: Buffer } | null;
     planSerial: number;
     planOk: boolean;
+    /** the plan prints GT alone between separators */
+    gtOnly: boolean;
   }
   const blockOp = (blk: Block, t: Tok): void => {
     let code = OP_FN, kid = -1, bytes: Buffer | null = null, fn: SEmit | null = null;
@@ -655,9 +662,10 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
     if (t.isGt) {
       let j = i;
       while (j < toks.length && toks[j].isGt) j++;
-      const blk: Block = { code: [], kid: [], bytes: [], fn: [], seps: [], b1: [], needLoc: false, nFieldOps: 0, fixedBytes: 0, plan: null, planSerial: -1, planOk: false };
+      const blk: Block = { code: [], kid: [], bytes: [], fn: [], seps: [], b1: [], needLoc: false, nFieldOps: 0, fixedBytes: 0, plan: null, planSerial: -1, planOk: false, gtOnly: false };
       for (let k = i; k < j; k++) blockOp(blk, toks[k]);
       blk.plan = prefixPlan(blk);
+      blk.gtOnly = blk.plan !== null && blk.plan.kinds.length === 1 && blk.plan.kinds[0] === OP_GT;
       prog.push(blk);
       hasSampleBlock = true;
       usesFormat = true;
@@ -690,19 +698,54 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
     seqPos = p < le ? p + 1 : -1;
   };
 
+  /** the block's fast plan applies to this line's FORMAT (checked once per line) */
+  const planReady = (blk: Block, L: QLine): boolean => {
+    const plan = blk.plan!;
+    if (blk.planSerial !== L.serial) {
+      blk.planSerial = L.serial;
+      let ok = true;
+      for (let i = 0; i < plan.kids.length; i++) if (fmtIndex[plan.kids[i]] !== i) { ok = false; break; }
+      blk.planOk = ok;
+    }
+    return blk.planOk;
+  };
+
+  /**
+   * A block printing separators around GT only (`[\t%GT]`), with the sample columns already
+   * located: one-digit diploid genotypes (canonical as they are) are copied without a call per
+   * sample; anything else goes through runBlock.
+   */
+  const gtOnlyBlock = (blk: Block, L: QLine, o: ByteOut, mask: ArrayLike<number | boolean> | null): void => {
+    const plan = blk.plan!;
+    const lead = plan.lead, trail = plan.trail;
+    const nl = lead.length, nt = trail.length;
+    const room = nl + nt + 3;
+    const b = L.buf;
+    const S = L.sampleStarts, E = L.sampleEnds;
+    const ns = samples.length;
+    for (let js = 0; js < ns; js++) {
+      const ks = samples[js];
+      if (mask && !mask[ks]) continue;
+      const s0 = S[ks], ce = E[ks];
+      if (ce - s0 >= 3 && GT1[b[s0]] === 1 && (b[s0 + 1] === SLASH || b[s0 + 1] === PIPE) && GT1[b[s0 + 2]] === 1 && (ce === s0 + 3 || b[s0 + 3] === COLON)) {
+        if (o.n + room > o.buf.length) o.ensure(room);
+        const ob = o.buf;
+        let n = o.n;
+        for (let i = 0; i < nl; i++) ob[n++] = lead[i];
+        ob[n++] = b[s0]; ob[n++] = b[s0 + 1]; ob[n++] = b[s0 + 2];
+        for (let i = 0; i < nt; i++) ob[n++] = trail[i];
+        o.n = n;
+      } else runBlock(blk, L, o, ks);
+    }
+  };
+
   const runBlock = (blk: Block, L: QLine, o: ByteOut, ks: number): void => {
     const code = blk.code;
     const ne = code.length;
     const b = L.buf;
     const plan = blk.plan;
     if (plan !== null) {
-      if (blk.planSerial !== L.serial) {
-        blk.planSerial = L.serial;
-        let ok = true;
-        for (let i = 0; i < plan.kids.length; i++) if (fmtIndex[plan.kids[i]] !== i) { ok = false; break; }
-        blk.planOk = ok;
-      }
-      if (blk.planOk) {
+      if (planReady(blk, L)) {
         let s0: number;
         let colEnd = -1;
         if (L.samplesLocated) { s0 = L.sampleStart(ks); colEnd = L.sampleEnd(ks); }
@@ -820,6 +863,13 @@ export function compileFormat(fmt: string, opts: FormatOptions): CompiledFormat 
     for (let pi = 0; pi < prog.length; pi++) {
       const item = prog[pi];
       if (typeof item === 'function') { item(L, o); continue; }
+      if (item.gtOnly && !printFiltered && L.samplesLocated && planReady(item, L)) {
+        gtOnlyBlock(item, L, o, mask);
+        if (undefFormat !== null) {
+          throw new VcfError('QUERY_UNDEFINED_TAG', `no such tag defined in the VCF header: FORMAT/${undefFormat}`, { file: opts.file, line: L.lineNo }, 'usage');
+        }
+        continue;
+      }
       const ns = samples.length;
       for (let js = 0; js < ns; js++) {
         const ks = samples[js];

@@ -96,7 +96,7 @@ export function binX(x: number | string, step: number): number {
 }
 
 function lineChart(ch: LineChart): string {
-  const f: Frame = { W: 720, H: 280, l: 62, r: 16, t: 26, b: 48 };
+  const f: Frame = { W: 720, H: 280, l: 62, r: 28, t: 26, b: 48 };
   const nums = ch.x.filter((x): x is number => typeof x === 'number');
   const span = nums.length > 1 ? Math.max(...nums) - Math.min(...nums) : 1;
   const step = Math.max(span / 100, 1e-6);

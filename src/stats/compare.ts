@@ -5,8 +5,8 @@
  *
  * 1. Both files go through `norm` (src/annotate/normalize.ts) as `bcftools norm -m -any [-f REF]`:
  *    multi-allelic records are split, and with a reference indels are left-aligned and REF is
- *    checked (a mismatch stops, as bcftools' default `-c e`). The results are BGZF temporary
- *    files with a CSI index, removed afterwards.
+ *    checked (a mismatch stops, as bcftools' default `-c e`; `checkRef` is norm's -c). The results
+ *    are BGZF temporary files with a CSI index, removed afterwards.
  * 2. Sites: the normalised records are matched as `bcftools isec -c none` matches them (htslib's
  *    synced reader, exact pairing: the pairing code of two-file `stats`, bcfstats-pair.ts):
  *    records match when CHROM, POS, REF and ALT are identical. Counted by variant type (htslib's
@@ -44,6 +44,8 @@ export interface CompareOptions {
   samples?: string;
   /** -f: reference FASTA; indels are left-aligned and REF is checked */
   fasta?: string;
+  /** -c: on a REF mismatch with -f: e (stop, default), w (warn), x (exclude), s (fix), as bcftools norm */
+  checkRef?: string;
   /** -R: BED or region file; only records overlapping these regions are compared */
   regionsFile?: string;
   /** which file is the truth set: precision, recall and F1 */
@@ -168,11 +170,18 @@ export async function compareVcfs(opts: CompareOptions): Promise<CompareResult> 
     const ns: NormSummary[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await norm({
-        input: files[i], output: normed[i], outputType: 'z', compressionLevel: 1, multiallelics: '-any', fasta: opts.fasta,
+        input: files[i], output: normed[i], outputType: 'z', compressionLevel: 1, multiallelics: '-any', fasta: opts.fasta, checkRef: opts.checkRef,
         noVersion: true, threads: opts.threads, maxLineBytes: opts.maxLineBytes, onWarning: (l) => warnings.push(`${label[i]}: ${l}`),
       });
       ns.push({ total: r.total, split: r.split, realigned: r.realigned, records: r.records });
-      await indexFile({ input: normed[i], format: 'csi', force: true });
+      try {
+        await indexFile({ input: normed[i], format: 'csi', force: true });
+      } catch (e) {
+        if (e instanceof VcfError && e.code.startsWith('INDEX_')) {
+          throw new VcfError('COMPARE_UNSORTED', `compare needs records sorted by position (as bcftools isec) after normalisation: ${e.message}`, { file: files[i] });
+        }
+        throw e;
+      }
     }
     const readers: RegionReader[] = [];
     let result: Omit<CompareResult, 'concordance' | 'warnings'>;

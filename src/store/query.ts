@@ -141,7 +141,7 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
       const ev = evals.get(r.file_id as number)!;
       if (ev.filter) {
         const rec = ev.rebuild.record(r as unknown as StoredRow);
-        const pass = ev.exclude ? ev.filter.excludeResult(rec).pass : ev.filter.evaluate(rec).pass;
+        const pass = ev.exclude ? !ev.filter.test(rec) : ev.filter.test(rec); // bcftools view: -e drops sites where the expression holds
         if (!pass) return undefined;
       }
       if (q.withVcf) r._vcf = ev.rebuild.lineOf(r as unknown as StoredRow);

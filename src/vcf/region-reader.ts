@@ -1,5 +1,6 @@
 /**
- * Random access by region (`-r`/`-R`): reads only the BGZF blocks an index (.csi/.tbi) points at,
+ * Random access by region (`-r`/`-R`) into BGZF VCF (.csi/.tbi) or BGZF BCF (.csi; its records are
+ * printed as VCF text as bcftools prints them): reads only the BGZF blocks the index points at,
  * through one file descriptor and a block cache shared by every region of a query, and yields
  * VcfRecords in bcftools order: contig by contig in order of first appearance in the region list,
  * regions sorted and merged within a contig, records in file order within a region.
@@ -15,7 +16,7 @@ import type { VcfHeader } from './header.js';
 import { VcfReader, tooFewColumns } from './reader.js';
 import { VcfRecord } from './record.js';
 import { BgzfByteReader, BgzfFile, BgzfLineReader } from './index/bgzf.js';
-import { readBcfHead, readBcfRecord } from './index/bcf-index.js';
+import { isBgzfBcf, readBcfHead, readBcfRecord } from './index/bcf-index.js';
 import { BcfLineFormatter } from './bcf/decode.js';
 import type { BcfDictionary } from './bcf/dict.js';
 import type { Chunk, IndexData, RefIndex } from './index/format.js';
@@ -71,9 +72,10 @@ export class RegionReader {
 
   static async open(file: string, opts: RegionReaderOptions = {}): Promise<RegionReader> {
     requireBgzfVcf(file, 'regions');
-    const indexPath = opts.indexPath ?? findIndex(file);
+    const csiOnly = isBgzfBcf(file);
+    const indexPath = opts.indexPath ?? findIndex(file, csiOnly);
     if (!indexPath) {
-      throw new VcfError('INDEX_NOT_FOUND', `no index found (looked for ${indexCandidates(file).map((c) => c.slice(c.lastIndexOf('/') + 1)).join(', ')}): -r/-R need one; create it with \`vcf-agent index ${file}\``, { file });
+      throw new VcfError('INDEX_NOT_FOUND', `no index found (looked for ${indexCandidates(file, csiOnly).map((c) => c.slice(c.lastIndexOf('/') + 1)).join(', ')}): -r/-R need one; create it with \`vcf-agent index ${file}\``, { file });
     }
     const index = loadIndex(indexPath);
     const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes });
@@ -260,20 +262,13 @@ export class RegionReader {
   }
 }
 
-/** The header bytes (up to and including #CHROM) read from the start of the BGZF file. */
+/** The VCF header (up to and including #CHROM) read from the start of the BGZF file (BCF is read by readBcfHead). */
 async function readHeader(bgzf: BgzfFile, file: string): Promise<VcfHeader> {
   const lr = new BgzfLineReader(bgzf);
   lr.seek(0);
   const parts: Buffer[] = [];
-  let first = true;
   while (lr.next()) {
     const { buf, start, end } = lr;
-    if (first) {
-      first = false;
-      if (end - start >= 3 && buf[start] === 66 && buf[start + 1] === 67 && buf[start + 2] === 70) {
-        throw new VcfError('BCF_UNSUPPORTED', 'BCF input is not supported yet (convert with `bcftools view -Oz`)', { file, line: 1 });
-      }
-    }
     parts.push(buf.subarray(start, end), NL);
     if (end > start && buf[start] !== 35) break; // a data line: the header is over (the reader reports it)
     if (end - start >= 2 && buf[start] === 35 && buf[start + 1] !== 35) break; // #CHROM

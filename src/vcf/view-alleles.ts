@@ -134,17 +134,34 @@ export function removeAlleles(rec: EditRecord, rm: boolean[], header: VcfHeader,
   }
   // other FORMAT fields with Number=A/R/G
   for (let k = 0; k < rec.fmt.length; k++) {
-    const key = rec.fmt[k];
+    const key: string = rec.fmt[k];
     if (key === 'GT') continue;
     const def = header.format.get(key);
     const vlen = vlenOf(def);
     if (!vlen) continue;
     const fail = (m: string) => err(where, rec, m);
     if (isStringType(def!)) {
+      // htslib writes the kept values of each sample one after the other: a value emptied of all
+      // its values prints as ''; a sample whose value is missing ('.') adds its first value only
+      // when that allele is kept (Number=A/R) or nothing (Number=G), and when no sample adds
+      // anything the field is removed
+      let anyOut = false;
       for (const s of rec.samples) {
-        if (s[k] === undefined) continue;
-        const kept = vlen === 'G' ? pickStringG(s[k].split(','), map, nR, `FORMAT/${key}`, fail) : pickString(s[k].split(','), vlen, map, nR, `FORMAT/${key}`, fail);
-        if (kept !== null) s[k] = kept.length ? kept.join(',') : '.';
+        const v = s[k] ?? '.';
+        const vals = v.split(',');
+        if (vals.length === 1 && v.startsWith('.')) {
+          if (vlen !== 'G' && map[vlen === 'A' ? 1 : 0] >= 0) anyOut = true;
+          else s[k] = '';
+          continue;
+        }
+        const kept = vlen === 'G' ? pickStringG(vals, map, nR, `FORMAT/${key}`, fail) : pickString(vals, vlen, map, nR, `FORMAT/${key}`, fail);
+        if (kept !== null) s[k] = kept.join(',');
+        anyOut = true;
+      }
+      if (!anyOut) {
+        rec.fmt.splice(k, 1);
+        for (const s of rec.samples) s.splice(k, 1);
+        k--;
       }
       continue;
     }

@@ -141,8 +141,24 @@ export function recordPlanOptions(opts: ViewOptions): RecordPlanOptions | null {
   const used = p.include !== undefined || p.exclude !== undefined || p.trimAlts || p.trimUnseen > 0 || p.minAc || p.maxAc || p.minAf || p.maxAf
     || p.minAlleles || p.maxAlleles || p.typesInclude || p.typesExclude || p.applyFilters || p.known || p.novel || p.phased || p.uncalled
     || p.privateVars || p.gtType || opts.regions !== undefined || opts.regionsFile !== undefined || (opts.regionArgs?.length ?? 0) > 0
-    || opts.targets !== undefined || opts.targetsFile !== undefined || !!opts.writeIndex;
+    || opts.targets !== undefined || opts.targetsFile !== undefined;
   return used ? p : null;
+}
+
+/** --write-index[=csi|tbi]: the index format, checked before anything is written (null: none). */
+export function writeIndexFormat(opts: ViewOptions): 'csi' | 'tbi' | null {
+  if (!opts.writeIndex) return null;
+  const f = opts.writeIndex === true ? 'csi' : opts.writeIndex;
+  if (f !== 'csi' && f !== 'tbi') throw usageError(`unsupported index format "${f}" for --write-index (csi or tbi)`);
+  if (opts.output === undefined || opts.output === '-') throw usageError('--write-index needs an output file (-o): an index cannot be written for standard output');
+  const t = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
+  if (t !== 'z' && t !== 'b') throw usageError('--write-index needs compressed output (-O z or -O b)');
+  return f;
+}
+
+/** Index the finished output (bcftools view --write-index). */
+export async function indexOutput(opts: ViewOptions, format: 'csi' | 'tbi'): Promise<void> {
+  await indexFile({ input: opts.output!, format, force: true });
 }
 
 /** A source of data lines: streamed, or the records of -r/-R regions. */
@@ -204,12 +220,6 @@ async function openSource(opts: ViewOptions): Promise<Source> {
 export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Promise<ViewResult> {
   const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
   const level = compressionLevelFor(opts.outputType, opts.compressionLevel);
-  const indexFormat = opts.writeIndex ? (opts.writeIndex === true ? 'csi' : opts.writeIndex) : null;
-  if (indexFormat !== null) {
-    if (indexFormat !== 'csi' && indexFormat !== 'tbi') throw usageError(`unsupported index format "${indexFormat}" for --write-index (csi or tbi)`);
-    if (opts.output === undefined || opts.output === '-') throw usageError('--write-index needs an output file (-o): an index cannot be written for standard output');
-    if (outputType !== 'z' && outputType !== 'b') throw usageError('--write-index needs compressed output (-O z or -O b)');
-  }
   const src = await openSource(opts);
   let sink: TextSink | undefined;
   let records = 0;
@@ -438,7 +448,7 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         }
       }
       if (p.phased) {
-        const ph = allPhased(ed, gtk);
+        const ph = allPhased(ed, ed.fmt ? ed.fmt.indexOf('GT') : -1);
         if (p.phased === 1 && !ph) return null;
         if (p.phased === 2 && ph) return null;
       }
@@ -483,7 +493,6 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
     await src.close();
     if (sink) await sink.close();
   }
-  if (indexFormat !== null) await indexFile({ input: opts.output!, format: indexFormat, force: true });
   return { records, samplesIn: nIn, samplesOut, outputType, warnings };
 }
 

@@ -26,7 +26,7 @@ import { selectSamples, type SampleSelection } from './samples.js';
 import { VcfError } from './errors.js';
 import type { VcfHeader } from './header.js';
 import { provenanceLines } from './provenance.js';
-import { recordPlanOptions, viewRecords } from './view-records.js';
+import { indexOutput, recordPlanOptions, viewRecords, writeIndexFormat } from './view-records.js';
 
 export interface ViewOptions {
   input: string;
@@ -129,8 +129,15 @@ interface Plan {
 }
 
 export async function view(opts: ViewOptions): Promise<ViewResult> {
+  const indexFormat = writeIndexFormat(opts);
   const filters = recordPlanOptions(opts);
-  if (filters) return viewRecords(opts, filters);
+  const res = filters ? await viewRecords(opts, filters) : await viewBytes(opts);
+  if (indexFormat) await indexOutput(opts, indexFormat);
+  return res;
+}
+
+/** The byte-level path: sample subsetting, -G, -h/-H, AC/AN (no filter option). */
+async function viewBytes(opts: ViewOptions): Promise<ViewResult> {
   const outputType = outputTypeFor(opts.output, opts.outputType, opts.compressionLevel !== undefined, true);
   const level = compressionLevelFor(opts.outputType, opts.compressionLevel);
   // reuseBuffers: the loop below copies every byte it writes and keeps nothing across batches

@@ -6,7 +6,7 @@
  * constant (34%: site fields, INFO tags, FORMAT tags, computed AC/AF/..., aggregate and per-sample
  * functions, some arithmetic), a comparison of two site values (6%), a test for missing "." (7%),
  * string equality or a regex on CHROM/REF/ALT/ID/INFO strings (11%), FILTER (6%), TYPE (6%), GT
- * (10%: 88% keywords such as "het"/"alt", 7% genotype strings such as "0/1", 5% regexes), FORMAT
+ * (10%: 92% keywords such as "het"/"alt", 5% genotype strings such as "0/1", 3% regexes), FORMAT
  * strings (5%), N_PASS/F_PASS (4%), COUNT (3%), strlen (3%), binom/phred (2.5%), flags (2.5%);
  * 30% of predicates combine two with && || & |. Arithmetic mostly uses scalar site values (a
  * multi-value site vector is kept in a quarter of the cases, as users rarely do arithmetic on whole
@@ -26,11 +26,11 @@ export interface GenExpr {
 
 interface Part { s: string; c: string[]; sample?: boolean }
 
-const SITE_NUM: Array<{ s: string; lo: number; hi: number; c: string; scalar?: boolean; float?: boolean }> = [
-  { s: 'QUAL', lo: 0, hi: 200, c: 'field:QUAL', scalar: true, float: true },
+const SITE_NUM: Array<{ s: string; lo: number; hi: number; c: string; scalar?: boolean; float?: boolean; w?: number }> = [
+  { s: 'QUAL', lo: 0, hi: 200, c: 'field:QUAL', scalar: true, float: true, w: 5 },
   { s: 'POS', lo: 100, hi: 60000, c: 'field:POS', scalar: true },
-  { s: 'INFO/DP', lo: 0, hi: 300, c: 'field:INFO-int', scalar: true },
-  { s: 'MQ', lo: 0, hi: 60, c: 'field:INFO-float', scalar: true, float: true },
+  { s: 'INFO/DP', lo: 0, hi: 300, c: 'field:INFO-int', scalar: true, w: 5 },
+  { s: 'MQ', lo: 0, hi: 60, c: 'field:INFO-float', scalar: true, float: true, w: 3 },
   { s: 'INFO/MQ', lo: 0, hi: 60, c: 'field:INFO-float', scalar: true, float: true },
   { s: 'XI', lo: -5, hi: 50, c: 'field:INFO-vector' },
   { s: 'XI[0]', lo: -5, hi: 50, c: 'sub:[i]', scalar: true },
@@ -46,31 +46,31 @@ const SITE_NUM: Array<{ s: string; lo: number; hi: number; c: string; scalar?: b
   { s: 'DP4[0]', lo: 0, hi: 40, c: 'sub:[i]', scalar: true },
   { s: 'DP4[*]', lo: 0, hi: 40, c: 'sub:[*]' },
   { s: 'DP4[2-3]', lo: 0, hi: 40, c: 'sub:[range]' },
-  { s: 'N_ALT', lo: 0, hi: 3, c: 'var:N_ALT', scalar: true },
+  { s: 'N_ALT', lo: 0, hi: 3, c: 'var:N_ALT', scalar: true, w: 2 },
   { s: 'N_SAMPLES', lo: 3, hi: 6, c: 'var:N_SAMPLES', scalar: true },
   { s: 'N_MISSING', lo: 0, hi: 3, c: 'var:N_MISSING', scalar: true },
-  { s: 'F_MISSING', lo: 0, hi: 0.6, c: 'var:F_MISSING', scalar: true, float: true },
+  { s: 'F_MISSING', lo: 0, hi: 0.6, c: 'var:F_MISSING', scalar: true, float: true, w: 2 },
   { s: 'ILEN', lo: -4, hi: 5, c: 'var:ILEN' },
-  { s: 'AC', lo: 0, hi: 8, c: 'var:AC', scalar: true },
+  { s: 'AC', lo: 0, hi: 8, c: 'var:AC', scalar: true, w: 2 },
   { s: 'AC[0]', lo: 0, hi: 8, c: 'var:AC', scalar: true },
   { s: 'AC[*]', lo: 0, hi: 8, c: 'var:AC' },
   { s: 'AN', lo: 0, hi: 10, c: 'var:AN', scalar: true },
-  { s: 'AF', lo: 0, hi: 1, c: 'var:AF', scalar: true, float: true },
+  { s: 'AF', lo: 0, hi: 1, c: 'var:AF', scalar: true, float: true, w: 3 },
   { s: 'AF[*]', lo: 0, hi: 1, c: 'var:AF', float: true },
-  { s: 'MAF', lo: 0, hi: 0.5, c: 'var:MAF', scalar: true, float: true },
+  { s: 'MAF', lo: 0, hi: 0.5, c: 'var:MAF', scalar: true, float: true, w: 2 },
   { s: 'MAF[0]', lo: 0, hi: 0.5, c: 'var:MAF', scalar: true, float: true },
   { s: 'MAC', lo: 0, hi: 5, c: 'var:MAC', scalar: true },
 ];
 
-const SMPL_NUM: Array<{ s: string; lo: number; hi: number; c: string; float?: boolean; one?: boolean }> = [
-  { s: 'FMT/DP', lo: 0, hi: 60, c: 'field:FMT-int', one: true },
-  { s: 'FORMAT/GQ', lo: 0, hi: 99, c: 'field:FMT-int', one: true },
-  { s: 'GQ', lo: 0, hi: 99, c: 'field:FMT-int', one: true },
+const SMPL_NUM: Array<{ s: string; lo: number; hi: number; c: string; float?: boolean; one?: boolean; w?: number }> = [
+  { s: 'FMT/DP', lo: 0, hi: 60, c: 'field:FMT-int', one: true, w: 5 },
+  { s: 'FORMAT/GQ', lo: 0, hi: 99, c: 'field:FMT-int', one: true, w: 3 },
+  { s: 'GQ', lo: 0, hi: 99, c: 'field:FMT-int', one: true, w: 3 },
   { s: 'FMT/DP[0]', lo: 0, hi: 60, c: 'sub:[sample]', one: true },
   { s: 'FMT/DP[1-3]', lo: 0, hi: 60, c: 'sub:[sample-range]', one: true },
   { s: 'FMT/GQ[0,2]', lo: 0, hi: 99, c: 'sub:[sample-list]', one: true },
   { s: 'FMT/DP[2-]', lo: 0, hi: 60, c: 'sub:[sample-range]', one: true },
-  { s: 'AD[:1]', lo: 0, hi: 40, c: 'sub:[:i]', one: true },
+  { s: 'AD[:1]', lo: 0, hi: 40, c: 'sub:[:i]', one: true, w: 3 },
   { s: 'AD[:0]', lo: 0, hi: 40, c: 'sub:[:i]', one: true },
   { s: 'FMT/AD[*:1]', lo: 0, hi: 40, c: 'sub:[*:i]', one: true },
   { s: 'FMT/AD[0:1]', lo: 0, hi: 40, c: 'sub:[s:i]', one: true },
@@ -101,6 +101,14 @@ const REGEX = ['^A', 'C$', 'miss', 'hel', 'HEL/i', '^rs[0-9]\\{2\\}$', '[AG]', '
 export function generateExpressions(n: number, seed: number): GenExpr[] {
   const r = rng(seed);
   const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  /** weighted pick (weight w, default 1): common fields such as QUAL, INFO/DP, FMT/DP more often */
+  const pickW = <T extends { w?: number }>(a: T[]): T => {
+    let tot = 0;
+    for (const x of a) tot += x.w ?? 1;
+    let k = r() * tot;
+    for (const x of a) { k -= x.w ?? 1; if (k < 0) return x; }
+    return a[a.length - 1];
+  };
   const chance = (p: number) => r() < p;
   const fmtNum = (lo: number, hi: number, float: boolean): string => {
     const v = lo + r() * (hi - lo);
@@ -110,11 +118,11 @@ export function generateExpressions(n: number, seed: number): GenExpr[] {
   const cmpOps = ['==', '=', '!=', '<', '<=', '>', '>='];
 
   const siteAtom = (scalarOnly = false): Part & { lo: number; hi: number; float: boolean } => {
-    const a = pick(scalarOnly ? SITE_NUM.filter((x) => x.scalar) : SITE_NUM);
+    const a = pickW(scalarOnly ? SITE_NUM.filter((x) => x.scalar) : SITE_NUM);
     return { s: a.s, c: [a.c], lo: a.lo, hi: a.hi, float: !!a.float };
   };
   const smplAtom = (oneOnly = false): Part & { lo: number; hi: number; float: boolean } => {
-    const a = pick(oneOnly ? SMPL_NUM.filter((x) => x.one) : SMPL_NUM);
+    const a = pickW(oneOnly ? SMPL_NUM.filter((x) => x.one) : SMPL_NUM);
     return { s: a.s, c: [a.c], lo: a.lo, hi: a.hi, float: !!a.float, sample: true };
   };
 
@@ -220,12 +228,12 @@ export function generateExpressions(n: number, seed: number): GenExpr[] {
     }
     if (kind < 0.8) {
       const k2 = r();
-      if (k2 < 0.88) {
+      if (k2 < 0.92) {
         const v = pick(['het', 'hom', 'alt', 'ref', 'mis', 'hap', 'het', 'hom', 'alt', 'ref', 'mis', 'hap', 'HET', 'RR', 'RA', 'AA', 'aA', 'R', 'A']);
         const op = pick(['=', '!=', '==']);
         return { s: `GT${op}"${v}"`, c: ['field:GT', `gt:${v.toLowerCase()}`], sample: true };
       }
-      if (k2 < 0.95) {
+      if (k2 < 0.97) {
         const v = pick(['0/1', '1/1', '0|1', './.', '.', '0/0', '1', '1/2']);
         const op = pick(['=', '!=']);
         return { s: `GT${op}"${v}"`, c: ['field:GT', 'gt:string'], sample: true };
@@ -316,7 +324,7 @@ export function expressionConstructs(): string[] {
     ...['+', '-', '*', '/', '%'].map((o) => `arith:${o}`),
     ...['==', '!=', '<', '<=', '>', '>=', 'field-field'].map((o) => `cmp:${o}`),
     ...['&&', '||', '&', '|', 'unary-'].map((o) => `op:${o}`),
-    'paren', 'missing:"."', 'mode:-e',
+    'paren', 'missing:"."',
     ...['~', '!~', '/i'].map((o) => `regex:${o}`),
     ...['==', '!='].map((o) => `strcmp:${o}`),
     ...['==', '!=', '~', '!~'].map((o) => `filter:${o}`),

@@ -6,8 +6,11 @@
  * Distribution: written the way users write query formats: a site part (CHROM/POS first in most
  * strings, then a few columns or INFO tags, tab- or space-separated), in about two thirds of the
  * strings a `[...]` sample block (mostly `%SAMPLE`/`%GT` and one or two FORMAT tags, sometimes with
- * site fields inside the block, one line per sample), a trailing `\n`. Item weights favour the
- * common columns; every item is still drawn at least 10 times by a coverage pass (see gen-expr.ts).
+ * site fields inside the block, one line per sample), a trailing `\n`; `-H` in 6%, `-i` in 25%,
+ * `-e` in 8% (not with -H; half site, half sample conditions), `%LINE` alone in 4% (mostly
+ * without `\n`). Item weights favour the common columns; every item is still drawn at least 10
+ * times by a coverage pass (see gen-expr.ts), which is why the generator returns more than the
+ * requested number when that number is too small for the coverage.
  *
  * Left out, as Debian's bcftools 1.16 (the reference) does not have them: `%FUNC(...)` functions
  * and `%ILEN` in formats, automatic trailing newline (1.18+). These are covered by the
@@ -138,10 +141,10 @@ export function generateFormats(n: number, seed: number): GenFormat[] {
     const c: string[] = [];
     let s = '';
     const sep = pick(SEP);
-    if (chance(0.05)) {
-      // the whole line
+    if (chance(0.04)) {
+      // the whole line, usually without '\n' (the line has its own; 1.16 prints an empty line after '%LINE\n')
       c.push('fmt:LINE');
-      s = '%LINE';
+      s = chance(0.8) ? '%LINE' : '%LINE\\n';
     } else {
       const lead = chance(0.8);
       const site: string[] = [];
@@ -177,18 +180,18 @@ export function generateFormats(n: number, seed: number): GenFormat[] {
         }
       }
     }
-    if (!s.endsWith('\\n]')) s += '\\n';
+    if (!s.endsWith('\\n]') && !s.startsWith('%LINE')) s += '\\n';
     if (/\\t/.test(s)) c.push('fmt:escape');
     const g: GenFormat = { format: s, header: false, constructs: [] };
-    if (chance(0.15)) { g.header = true; c.push('fmt:-H'); }
+    if (chance(0.06)) { g.header = true; c.push('fmt:-H'); }
     const f = r();
     if (f < 0.25) {
       const e = pick(FILTERS);
       g.include = e.s;
       c.push('fmt:-i', ...(e.sample && c.includes('fmt:[block]') ? ['fmt:sample-filter'] : []));
     } else if (f < 0.33 && !g.header) {
-      // (-e is not combined with -H: the two 1.16 differences could not be told apart by the checks)
-      const e = pick(FILTERS);
+      // (-e is not combined with -H; -e excludes by a site condition as often as by a sample one)
+      const e = chance(0.5) ? pick(FILTERS.filter((x) => x.sample)) : pick(FILTERS.filter((x) => !x.sample));
       g.exclude = e.s;
       c.push('fmt:-e', ...(e.sample && c.includes('fmt:[block]') ? ['fmt:sample-filter'] : []));
     }

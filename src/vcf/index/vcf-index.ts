@@ -301,12 +301,12 @@ function contigId(line: string): string {
   return m ? m[1] : '?';
 }
 
-/** Where htslib looks for the index of `file`, in order. */
-export function indexCandidates(file: string): string[] {
+/** Where htslib looks for the index of `file`, in order (a BCF's index is always a .csi). */
+export function indexCandidates(file: string, csiOnly = false): string[] {
   const dir = path.dirname(file);
   const base = path.basename(file);
   const out: string[] = [];
-  for (const ext of ['.csi', '.tbi']) {
+  for (const ext of csiOnly ? ['.csi'] : ['.csi', '.tbi']) {
     out.push(file + ext);
     const dot = base.lastIndexOf('.');
     if (dot > 0) out.push(path.join(dir, base.slice(0, dot) + ext));
@@ -315,8 +315,8 @@ export function indexCandidates(file: string): string[] {
 }
 
 /** The existing index of `file`, or null. */
-export function findIndex(file: string): string | null {
-  for (const c of indexCandidates(file)) {
+export function findIndex(file: string, csiOnly = false): string | null {
+  for (const c of indexCandidates(file, csiOnly)) {
     try {
       if (fs.statSync(c).isFile()) return c;
     } catch {
