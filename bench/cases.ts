@@ -11,7 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetFile } from './generate.js';
-import { measure, median, DROP_PROVENANCE, cmdText, type Cmd, type Normalisation, type RunMeasure } from './measure.js';
+import { execFileSync } from 'node:child_process';
+import { measure, median, DROP_PROVENANCE, EXACT, STATS_NORMALISE, cmdText, type Cmd, type Normalisation, type RunMeasure } from './measure.js';
+import { Rng, GRCH38 } from './genome.js';
 
 export interface BenchContext {
   root: string;
@@ -176,6 +178,110 @@ const rssFlat: CustomCase = {
   },
 };
 
+const SINGLE: Threads = { ours: 1, bcftools: 1, note: 'both without --threads: BGZF is inflated on the main thread by both' };
+
+/** `query -f FMT [-i EXPR]`, identical arguments for both tools, raw outputs compared */
+const queryCase = (name: string, title: string, issue: number, data: string, args: string[], minRatio: number): CompareCase => ({
+  kind: 'compare',
+  name,
+  title,
+  issue,
+  data: [data],
+  ours: (ctx) => ctx.ours('query', ...args, ctx.rel(data)),
+  bcftools: (ctx) => ctx.bcftools('query', ...args, ctx.rel(data)),
+  normalise: EXACT,
+  threads: SINGLE,
+  minRatio,
+  maxRssMB: 200,
+});
+
+const GT_FMT = ['-f', '[%GT:%DP:%GQ:%AD]\n'];
+const HET_FILTER = ['-f', '%CHROM\t%POS[\t%GT]\n', '-i', 'GT="het" && FMT/DP>20'];
+
+/**
+ * 1,000 random regions (seeded; chromosome by length, start uniform, length 1 bp to 100 kb, kept
+ * at least 1 kb apart so that no record can fall in two of them), sorted in the file's contig
+ * order, as a 1-based TSV (CHROM, BEG, END). Written once into bench/tmp.
+ */
+const REGION_SEED = 20240603;
+function regionsFile(ctx: BenchContext): string {
+  const file = path.join(ctx.tmp, `regions-${REGION_SEED}.tsv`);
+  if (fs.existsSync(file)) return path.relative(ctx.root, file);
+  const rng = new Rng(REGION_SEED);
+  const total = GRCH38.reduce((a, [, len]) => a + len, 0);
+  const byChrom = new Map<string, Array<[number, number]>>();
+  let n = 0;
+  while (n < 1000) {
+    let x = rng.float() * total;
+    let k = 0;
+    while (x >= GRCH38[k][1] && k < GRCH38.length - 1) { x -= GRCH38[k][1]; k++; }
+    const [chrom, clen] = GRCH38[k];
+    const len = 1 + Math.floor(rng.float() * 100_000);
+    const beg = 1 + Math.floor(rng.float() * Math.max(1, clen - len));
+    const end = Math.min(clen, beg + len - 1);
+    const list = byChrom.get(chrom) ?? [];
+    if (list.some(([b, e]) => beg <= e + 1000 && end >= b - 1000)) continue;
+    list.push([beg, end]);
+    byChrom.set(chrom, list);
+    n++;
+  }
+  let text = '';
+  for (const [chrom] of GRCH38) {
+    const list = (byChrom.get(chrom) ?? []).sort((a, b) => a[0] - b[0]);
+    for (const [b, e] of list) text += `${chrom}\t${b}\t${e}\n`;
+  }
+  fs.mkdirSync(ctx.tmp, { recursive: true });
+  fs.writeFileSync(file, text);
+  return path.relative(ctx.root, file);
+}
+
+/** `view` takes -R once the regions options land in it; until then the same reader is measured through `query -R` */
+let viewHasRegions: boolean | undefined;
+function regionsViaView(ctx: BenchContext): boolean {
+  if (viewHasRegions === undefined) {
+    try {
+      const help = execFileSync('node', ['bin/vcf-agent.js', 'view', '--help'], { cwd: ctx.root, encoding: 'utf8' });
+      viewHasRegions = /--regions-file/.test(help);
+    } catch {
+      viewHasRegions = false;
+    }
+  }
+  return viewHasRegions;
+}
+const REGION_QUERY_FMT = ['-f', '%CHROM\t%POS\t%REF\t%ALT\t%QUAL\t%FILTER\t%INFO[\t%GT:%DP:%GQ:%AD]\n'];
+
+const regionsTrio: CompareCase = {
+  kind: 'compare',
+  name: 'regions-trio',
+  title: '1,000 random regions (seeded) answered through the index in one process: view -R regions.tsv (query -R with a whole-record format until view has -R), trio',
+  issue: 4,
+  data: ['trio'],
+  ours: (ctx) => (regionsViaView(ctx)
+    ? ctx.ours('view', '-R', regionsFile(ctx), ctx.rel('trio'))
+    : ctx.ours('query', '-R', regionsFile(ctx), ...REGION_QUERY_FMT, ctx.rel('trio'))),
+  bcftools: (ctx) => (regionsViaView(ctx)
+    ? ctx.bcftools('view', '-R', regionsFile(ctx), ctx.rel('trio'))
+    : ctx.bcftools('query', '-R', regionsFile(ctx), ...REGION_QUERY_FMT, ctx.rel('trio'))),
+  normalise: DROP_PROVENANCE,
+  threads: SINGLE,
+  minRatio: 1.0,
+  maxRssMB: 200,
+};
+
+const statsCase = (data: string, args: string[], minRatio: number): CompareCase => ({
+  kind: 'compare',
+  name: `stats-${data}${args.length ? '-samples' : ''}`,
+  title: `stats ${args.join(' ')}${args.length ? ' ' : ''}(every section bcftools stats prints${args.length ? ', per-sample sections for all samples' : ''}), ${data}`,
+  issue: 5,
+  data: [data],
+  ours: (ctx) => ctx.ours('stats', ...args, ctx.rel(data)),
+  bcftools: (ctx) => ctx.bcftools('stats', ...args, ctx.rel(data)),
+  normalise: STATS_NORMALISE,
+  threads: SINGLE,
+  minRatio,
+  maxRssMB: 200,
+});
+
 export const CASES: BenchCase[] = [
   viewSubset('trio', 1.0),
   viewSubset('cohort', 0.8),
@@ -183,4 +289,12 @@ export const CASES: BenchCase[] = [
   inflateThreads,
   viewSubset('trio', undefined, 1),
   viewSubset('cohort', undefined, 1),
+  queryCase('query-gt-trio', 'query -f \'[%GT:%DP:%GQ:%AD]\\n\' (every genotype field of every sample), trio', 3, 'trio', GT_FMT, 1.0),
+  queryCase('query-gt-cohort', 'query -f \'[%GT:%DP:%GQ:%AD]\\n\' (every genotype field of every sample), cohort', 3, 'cohort', GT_FMT, 1.0),
+  queryCase('query-het-trio', 'query -f \'%CHROM\\t%POS[\\t%GT]\\n\' -i \'GT="het" && FMT/DP>20\' (per-sample filter), trio', 3, 'trio', HET_FILTER, 1.0),
+  queryCase('query-het-cohort', 'query -f \'%CHROM\\t%POS[\\t%GT]\\n\' -i \'GT="het" && FMT/DP>20\' (per-sample filter), cohort', 3, 'cohort', HET_FILTER, 1.0),
+  queryCase('query-gt-trio-bcf', 'query -f \'[%GT:%DP:%GQ:%AD]\\n\' on the BCF copy of trio (made by bcftools view -Ob)', 4, 'trio-bcf', GT_FMT, 0.8),
+  regionsTrio,
+  statsCase('trio', [], 1.0),
+  statsCase('cohort', ['-s', '-'], 0.8),
 ];

@@ -77,6 +77,7 @@ export async function runRounds(rounds: number, n: number, text: boolean): Promi
     await new Promise((r) => setImmediate(r));
     gc?.();
     rss.push(process.memoryUsage().rss / (1 << 20));
+    if (process.env.EMBED_MEM_DEBUG) { const mu = process.memoryUsage(); process.stderr.write(`heapTotal ${(mu.heapTotal / 1048576).toFixed(1)} heapUsed ${(mu.heapUsed / 1048576).toFixed(1)} external ${(mu.external / 1048576).toFixed(1)} arrayBuffers ${(mu.arrayBuffers / 1048576).toFixed(1)}\n`); }
   }
   const first = rss[0];
   const maxGrowth = Math.max(...rss.map((x) => Math.abs(x / first - 1)));

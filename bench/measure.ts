@@ -17,11 +17,19 @@ export interface Normalisation {
   describe: string;
   /** drop lines starting with any of these (applied to the leading '#' header lines only) */
   dropHeaderPrefixes?: string[];
+  /** drop every line (anywhere in the output) starting with any of these */
+  dropLinePrefixes?: string[];
 }
 
 export const DROP_PROVENANCE: Normalisation = {
   describe: 'header lines starting with `##bcftools_` or `##vcf-agent_` (provenance: command line and date) are dropped before hashing',
   dropHeaderPrefixes: ['##bcftools_', '##vcf-agent_'],
+};
+
+/** `stats` output: the post-processing c_bcftools_expected uses (drop `#` comment lines and `ID` lines, which name files and programs) */
+export const STATS_NORMALISE: Normalisation = {
+  describe: 'lines starting with `#` (comments: program, version, command line) and `ID\t` lines (input file names) are dropped before hashing, as the c_bcftools_expected stats cases do',
+  dropLinePrefixes: ['#', 'ID\t'],
 };
 
 export const EXACT: Normalisation = { describe: 'none (raw stdout bytes are hashed)' };
@@ -94,6 +102,15 @@ export async function measure(cmd: Cmd, opts: { cwd: string; stdoutPath?: string
 /** sha256 of a file after dropping matching leading header lines. */
 export async function hashOutput(file: string, norm: Normalisation): Promise<string> {
   const h = crypto.createHash('sha256');
+  if (norm.dropLinePrefixes?.length) {
+    // whole-file line filter (used for small outputs such as stats)
+    const text = fs.readFileSync(file, 'latin1');
+    const keep = text.split('\n');
+    const last = keep.pop();
+    for (const line of keep) if (!norm.dropLinePrefixes.some((d) => line.startsWith(d))) h.update(line + '\n', 'latin1');
+    if (last && !norm.dropLinePrefixes.some((d) => last.startsWith(d))) h.update(last, 'latin1');
+    return h.digest('hex');
+  }
   const drop = norm.dropHeaderPrefixes ?? [];
   let inHeader = drop.length > 0;
   let carry = Buffer.alloc(0);

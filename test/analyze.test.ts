@@ -260,11 +260,19 @@ test('examples are clean for bcftools and our validator, and make-examples.js re
 
 test('cli: analyze prints validation and the summary for both examples (exit 0)', skip, async () => {
   const b = bcftoolsStats(TRIO);
-  const r = await runCli(['analyze', 'examples/trio.vcf.gz']);
+  // run where the README runs it, but in a scratch directory so the report it writes lands there
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'analyze-main-'));
+  fs.mkdirSync(path.join(cwd, 'examples'));
+  fs.copyFileSync(TRIO, path.join(cwd, 'examples', 'trio.vcf.gz'));
+  const r = await runCli(['analyze', 'examples/trio.vcf.gz'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   const o = r.stdout;
   assert.match(o, /^== examples\/trio\.vcf\.gz$/m);
+  const html = fs.readFileSync(path.join(cwd, 'trio.report.html'), 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/i);
+  assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href="https?:/i, 'self-contained report');
+  fs.rmSync(cwd, { recursive: true, force: true });
   assert.match(o, /^Validation: valid/m);
   assert.match(o, new RegExp(`^  records +${b.sn.get('number of records')!.toLocaleString('en-US')}$`, 'm'));
   assert.match(o, new RegExp(`^  SNPs +${b.sn.get('number of SNPs')!.toLocaleString('en-US')}$`, 'm'));
@@ -275,7 +283,7 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
   assert.match(o, /^Functional impact \(SnpEff ANN/m);
   assert.match(o, /^ClinVar CLNSIG/m);
 
-  const c = await runCli(['analyze', 'examples/cohort.vcf.gz']);
+  const c = await runCli(['analyze', '--no-report', 'examples/cohort.vcf.gz']);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /^Validation: valid/m);
   assert.match(c.stdout, /^Genotypes per sample \(first 10 of 60/m);
@@ -284,12 +292,12 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
 
 test('cli: analyze --json equals the in-process summary; stdin works; --strict reflects warnings', skip, async () => {
   const s = await summarize(COHORT);
-  const r = await runCli(['analyze', '--json', COHORT]);
+  const r = await runCli(['analyze', '--no-report', '--json', COHORT]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.validation.errors, 0);
   assert.deepEqual(j.summary, JSON.parse(JSON.stringify(s)));
-  const p = await runCli(['analyze', '--json', '--strict', '-'], { input: fs.readFileSync(TRIO) });
+  const p = await runCli(['analyze', '--no-report', '--json', '--strict', '-'], { input: fs.readFileSync(TRIO) });
   const pj = JSON.parse(p.stdout);
   assert.equal(p.code, pj.validation.warnings ? 1 : 0, p.stderr);
   assert.equal(pj.file, '-');
@@ -302,7 +310,7 @@ test('cli: analyze on bad input fails with one line and exit 2', async () => {
   const missing = await runCli(['analyze', 'no/such/file.vcf']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^vcf-agent: no\/such\/file\.vcf: .*\[INPUT_NOT_FOUND\]\n$/);
-  const junk = await runCli(['analyze', '-'], { input: Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x10, 0x20, 0x30]) });
+  const junk = await runCli(['analyze', '--no-report', '-'], { input: Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x10, 0x20, 0x30]) });
   assert.equal(junk.code, 2);
   assert.doesNotMatch(junk.stderr + junk.stdout, /\n\s+at /, 'no stack trace');
   assert.match(junk.stdout, /^Validation: INVALID/m);

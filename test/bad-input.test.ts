@@ -196,7 +196,7 @@ test('CRLF files read like LF files; errors in them name the right line without 
 
 test('a header-only file is valid: 0 records, exit 0, nothing on stderr', async () => {
   const f = fixture('bad', 'header-only.vcf');
-  const [v, val, an] = await Promise.all(COMMANDS.map((c) => runCli([c, f])));
+  const [v, val, an] = await Promise.all(COMMANDS.map((c) => runCli([c, f], { cwd: dir })));
   for (const r of [v, val, an]) {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
@@ -221,7 +221,7 @@ test('stdin (-) works for plain and gzip input, and names "-" in errors', async 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, want.stdout);
   }
-  const [val, an] = await Promise.all([runCli(['validate', '-'], { input: zlib.gzipSync(text) }), runCli(['analyze', '-'], { input: text })]);
+  const [val, an] = await Promise.all([runCli(['validate', '-'], { input: zlib.gzipSync(text) }), runCli(['analyze', '-'], { input: text, cwd: dir })]);
   assert.equal(val.code, 0, val.stdout + val.stderr);
   assert.match(val.stdout, /2000 records/);
   assert.equal(an.code, 0, an.stdout + an.stderr);

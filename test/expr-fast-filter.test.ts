@@ -89,7 +89,7 @@ const EXPRS = [
 
 async function compare(nsmpl: number, seed: number, subsets: Array<number[] | undefined>): Promise<void> {
   const file = path.join(tmp, `t${nsmpl}-${seed}.vcf`);
-  makeVcf(file, nsmpl, 1500, seed);
+  makeVcf(file, nsmpl, 800, seed);
   const { header, records } = await load(file);
   for (const sampleIndexes of subsets) {
     const n = sampleIndexes ? sampleIndexes.length : nsmpl;

@@ -20,6 +20,7 @@ import { indexFile, indexStats } from '../src/vcf/index/index-file.js';
 import { RegionReader } from '../src/vcf/region-reader.js';
 import { RegionSet, recordSpan, endIsInteger, type Region } from '../src/vcf/regions.js';
 import { VcfReader } from '../src/vcf/reader.js';
+import { view } from '../src/vcf/view.js';
 import type { VcfRecord } from '../src/vcf/record.js';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-index-'));
@@ -250,6 +251,10 @@ test('index: errors are one line with exit 2', async () => {
   fs.copyFileSync(fixture('index', 'multi.vcf'), plain);
   const gz = path.join(dir, 'plain.vcf.gz');
   fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(plain)));
+  const rawBcf = path.join(dir, 'raw.bcf');
+  fs.writeFileSync(rawBcf, zlib.gunzipSync(fs.readFileSync(fixture('bcf', 'edge.bcf'))));
+  const unsortedBcf = path.join(dir, 'unsorted.bcf');
+  await view({ input: fixture('index', 'unsorted.vcf'), output: unsortedBcf, outputType: 'b', noVersion: true });
   const cases: Array<[string[], RegExp]> = [
     [['index', plain], /not compressed.*bgzip.*\[INDEX_NEEDS_BGZF\]/],
     [['index', gz], /plain gzip, not BGZF.*bgzip.*\[INDEX_NEEDS_BGZF\]/],
@@ -260,6 +265,9 @@ test('index: errors are one line with exit 2', async () => {
     [['index', '-t', '-c', plain], /not both/],
     [['index', '-m', '2', plain], /--min-shift must be/],
     [['index', '-t', '-m', '14', plain], /--min-shift applies to CSI/],
+    [['index', rawBcf], /uncompressed BCF cannot be indexed: write it compressed.*\[INDEX_NEEDS_BGZF\]/],
+    [['index', unsortedBcf], /unsorted\.bcf:8: records are not sorted by position: 1:200 comes after 1:300.*\[INDEX_UNSORTED\]/],
+    [['index', '-t', unsortedBcf], /BCF file is always indexed with CSI.*\[INDEX_BCF_TBI\]/],
   ];
   for (const [args, re] of cases) {
     const r = await runCli(args);

@@ -19,6 +19,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerReport } from './report.js';
 import { register as registerAsk } from './ask.js';
 import { register as registerChat } from './chat.js';
+import { register as registerServe } from './serve.js';
 
 installProcessHandlers();
 
@@ -46,6 +47,7 @@ registerCompare(program);
 registerReport(program);
 registerAsk(program);
 registerChat(program);
+registerServe(program);
 
 for (const c of program.commands) c.exitOverride();
 

@@ -225,7 +225,7 @@ export async function listSamples(store: LanceStore): Promise<Row[]> {
 export interface DbInfo {
   workspace: string;
   files: Array<Omit<FileRow, 'header'>>;
-  rows: { variants: number; genotypes: number; samples: number };
+  rows: { variants: number; genotypes: number; samples: number; refBlocks: number };
   distinctSamples: number;
   graph: GraphCounts | { error: string } | null;
 }
@@ -248,6 +248,7 @@ export async function dbInfo(store: LanceStore, ws: Workspace): Promise<DbInfo> 
       variants: await store.tables.variants.countRows(vis),
       genotypes: await store.tables.genotypes.countRows(vis),
       samples: samples.length,
+      refBlocks: await store.tables.refblocks.countRows(vis),
     },
     distinctSamples: new Set(samples.map((s) => s.sample as string)).size,
     graph,

@@ -33,18 +33,21 @@ export function qualText(q: number | null): string {
 export class RecordRebuilder {
   readonly header: VcfHeader;
   private readonly ctx: NormContext;
+  private readonly forced: NormContext;
   private last?: { key: string; parts: NormRec[] };
   constructor(header: VcfHeader, file: string) {
     this.header = header;
     this.ctx = {
       header,
       nSamples: header.samples.length,
-      force: true,
+      force: false,
       forceWarned: true,
       keepSumAd: false,
       warn: () => undefined,
       fail: (rec, code, msg) => { throw new VcfError(code, msg, { file, line: rec.lineNo }); },
     };
+    // a record bcftools norm would reject (malformed A/R/G field): split as `norm --force` does
+    this.forced = { ...this.ctx, force: true };
   }
 
   /** the split record's line (latin1 text: write it with Buffer.from(s, 'latin1')) */
@@ -56,7 +59,16 @@ export class RecordRebuilder {
     });
     if (alts.length <= 1) return mk().text();
     const key = `${r.file_id}:${r.line}`;
-    if (this.last?.key !== key) this.last = { key, parts: splitRecord(this.ctx, mk()) };
+    if (this.last?.key !== key) {
+      let parts: NormRec[];
+      try {
+        parts = splitRecord(this.ctx, mk());
+      } catch (e) {
+        if (!(e instanceof VcfError)) throw e;
+        parts = splitRecord(this.forced, mk());
+      }
+      this.last = { key, parts };
+    }
     return this.last.parts[r.allele_idx - 1].text();
   }
 

@@ -81,6 +81,9 @@ const INDEXES: Record<TableName, Array<[string, 'btree' | 'bitmap' | 'labelList'
   refblocks: [['sample', 'bitmap'], ['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree']],
 };
 
+/** below this many rows a table gets no scalar index (env VCF_AGENT_INDEX_MIN_ROWS overrides) */
+export const INDEX_MIN_ROWS = Number(process.env.VCF_AGENT_INDEX_MIN_ROWS) || 20_000;
+
 export function schemaOf(cols: ColDefs): Schema {
   return new Schema(cols.map(([n, t, nullable]) => new Field(n, t, nullable)));
 }
@@ -179,10 +182,13 @@ export class LanceStore {
     return visibleFilterOf(await this.files());
   }
 
-  /** (Re)build the scalar indexes of a table; data added later is still found (scanned) until the next build. */
+  /**
+   * (Re)build the scalar indexes of a table; data added later is still found (scanned) until the
+   * next build. Tables under INDEX_MIN_ROWS rows are scanned (an index would not pay off there).
+   */
   async buildIndexes(name: TableName): Promise<void> {
     const t = this.tables[name];
-    if ((await t.countRows()) === 0) return;
+    if ((await t.countRows()) < INDEX_MIN_ROWS) return;
     for (const [col, kind] of INDEXES[name]) {
       const config = kind === 'btree' ? lancedb.Index.btree() : kind === 'bitmap' ? lancedb.Index.bitmap() : lancedb.Index.labelList();
       await t.createIndex(col, { config, replace: true });

@@ -516,14 +516,15 @@ function formatTypes(keys: string[], header: VcfHeader): Uint8Array {
  * Values of buf[s,e) (comma-separated) as htslib prints them back: non-canonical numbers are
  * re-formatted (floats through float32, integers through strtol); other text is kept.
  */
-function normValues(buf: Buffer, s: number, e: number, type: number): string {
+function normValues(buf: Buffer, s: number, e: number, type: number): string | null {
   let out = '';
   let changed = false;
   let a = s;
   for (;;) {
     let z = buf.indexOf(44, a);
     if (z < 0 || z > e) z = e;
-    const ok = type === T_INT ? isCanonicalInt(buf, a, z) : isCanonicalFloat(buf, a, z);
+    // "-0" prints back as "-0"
+    const ok = type === T_INT ? isCanonicalInt(buf, a, z) : isCanonicalFloat(buf, a, z) || (z - a === 2 && buf[a] === 45 && buf[a + 1] === 48);
     if (!ok) {
       if (!changed) { out = latin1(buf, s, a); changed = true; }
       out += type === T_INT ? intText(buf, a, z) : floatText(buf, a, z);
@@ -532,7 +533,7 @@ function normValues(buf: Buffer, s: number, e: number, type: number): string {
     if (changed) out += ',';
     a = z + 1;
   }
-  return changed ? out : latin1(buf, s, e);
+  return changed ? out : null;
 }
 
 /** INFO entries with numbers as htslib prints them. */
@@ -549,7 +550,8 @@ function normInfo(rec: VcfRecord, header: VcfHeader): string[] {
       let eq = buf.indexOf(61, a);
       if (eq < 0 || eq > z) eq = -1;
       const type = eq < 0 ? 0 : typeCode(header.info.get(latin1(buf, a, eq))?.type);
-      out.push(type ? latin1(buf, a, eq + 1) + normValues(buf, eq + 1, z, type) : latin1(buf, a, z));
+      const v = type ? normValues(buf, eq + 1, z, type) : null;
+      out.push(v === null ? latin1(buf, a, z) : latin1(buf, a, eq + 1) + v);
     }
     a = z + 1;
   }
@@ -571,7 +573,7 @@ function normSample(buf: Buffer, s: number, e: number, types: Uint8Array): strin
     const t = types[k];
     if (t) {
       const v = normValues(buf, a, z, t);
-      if (v.length !== z - a || v !== latin1(buf, a, z)) {
+      if (v !== null) {
         out += latin1(buf, piece, a) + v;
         piece = z;
       }

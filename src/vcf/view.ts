@@ -197,13 +197,24 @@ function makePlan(file: string, header: VcfHeader, sel: SampleSelection, opts: V
   };
 }
 
+const DEDUP_KEYS = new Set(['INFO', 'FORMAT', 'FILTER', 'contig']);
+
 /** The output header, as bcftools 1.16 `view` writes it (original lines kept verbatim). */
 export function viewHeaderText(header: VcfHeader, plan: Pick<Plan, 'sitesOnly' | 'dropFormatHeader' | 'updateAC'>, samples: string[], extraLines: string[] = []): string {
   const out: string[] = [];
   let passAt = 0;
+  // htslib keeps the first of two INFO/FORMAT/FILTER/contig lines with one ID, the first of two
+  // identical unstructured lines (same key and value), and one ##fileformat
+  const seen = new Set<string>();
   for (const l of header.lines) {
     if (l.key === 'FILTER' && l.attrs?.ID === 'PASS') continue;
     if (l.key === 'FORMAT' && plan.dropFormatHeader) continue;
+    const dupKey = l.attrs ? (DEDUP_KEYS.has(l.key) && l.attrs.ID !== undefined ? `${l.key}\t${l.attrs.ID}` : null)
+      : l.key === 'fileformat' ? 'fileformat' : `${l.key}=${l.value ?? ''}`;
+    if (dupKey !== null) {
+      if (seen.has(dupKey)) continue;
+      seen.add(dupKey);
+    }
     out.push(l.raw);
     if (l.key === 'fileformat' && passAt === 0) passAt = out.length;
   }

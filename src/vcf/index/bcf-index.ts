@@ -35,6 +35,8 @@ export interface BcfHead {
   dict: BcfDictionary;
   /** virtual offset of the first record */
   offset: number;
+  /** the line number the first record has in the equivalent VCF */
+  firstDataLine: number;
 }
 
 /** Read the BCF header from the start of the file; leaves `br` at the first record. */
@@ -51,8 +53,8 @@ export function readBcfHead(br: BgzfByteReader, file: string): BcfHead {
   if (!text || text.length < lText) throw new VcfError('BCF_TRUNCATED', `truncated BCF file: the header text is ${lText} bytes, the file ends before`, { file, line: 1 });
   let end = text.length;
   while (end > 0 && text[end - 1] === 0) end--;
-  const { header, dict } = parseBcfHeaderText(text.toString('utf8', 0, end), file);
-  return { header, dict, offset: br.tell() };
+  const { header, dict, nLines } = parseBcfHeaderText(text.toString('utf8', 0, end), file);
+  return { header, dict, offset: br.tell(), firstDataLine: nLines + 1 };
 }
 
 /** One raw record: its shared block at buf[p, p + lShared), then lIndiv bytes of FORMAT data. */
@@ -100,7 +102,7 @@ export async function buildBcfIndex(file: string, minShift = 14): Promise<{ inde
   const bgzf = BgzfFile.open(file, { cacheBytes: 4 << 20 });
   try {
     const br = new BgzfByteReader(bgzf);
-    const { header, dict, offset } = readBcfHead(br, file);
+    const { header, dict, offset, firstDataLine } = readBcfHead(br, file);
     const depth = bcfDepth(minShift, header, dict);
     const builder = new IndexBuilder('csi', minShift, depth, offset);
     builder.reserve(dict.contigs.reduce((n, c) => n + (c === undefined ? 0 : 1), 0));
@@ -112,9 +114,10 @@ export async function buildBcfIndex(file: string, minShift = 14): Promise<{ inde
       const r = readBcfRecord(br, file);
       if (!r) break;
       records++;
+      const line = firstDataLine + records - 1;
       const name = dict.contigs[r.rid];
       if (r.rid < 0 || name === undefined) {
-        throw new VcfError('INDEX_BAD_RECORD', `record ${records} names contig number ${r.rid}, which the header does not define`, { file });
+        throw new VcfError('INDEX_BAD_RECORD', `record ${records} names contig number ${r.rid}, which the header does not define`, { file, line });
       }
       try {
         builder.push(r.rid, r.pos, r.pos + r.rlen, br.tell());
@@ -122,15 +125,15 @@ export async function buildBcfIndex(file: string, minShift = 14): Promise<{ inde
         if (!(err instanceof PushError)) throw err;
         const at = `${name}:${r.pos + 1}`;
         if (err.kind === 'too-far') {
-          throw new VcfError('INDEX_BAD_RECORD', `record at ${at} reaches ${r.pos + r.rlen}, beyond what a CSI index with --min-shift ${minShift} and ${depth} levels can address (the header's ##contig lengths set the levels): fix the contig lengths`, { file });
+          throw new VcfError('INDEX_BAD_RECORD', `record at ${at} reaches ${r.pos + r.rlen}, beyond what a CSI index with --min-shift ${minShift} and ${depth} levels can address (the header's ##contig lengths set the levels): fix the contig lengths`, { file, line });
         }
         if (err.kind === 'not-contiguous') {
-          throw new VcfError('INDEX_UNSORTED', `records of contig ${name} are not together (it appears again after other contigs): sort the file first, e.g. \`bcftools sort\``, { file });
+          throw new VcfError('INDEX_UNSORTED', `records of contig ${name} are not together (it appears again after other contigs): sort the file first, e.g. \`bcftools sort\``, { file, line });
         }
         if (err.kind === 'unsorted') {
-          throw new VcfError('INDEX_UNSORTED', `records are not sorted by position: ${at} comes after ${name}:${err.prev}; sort the file first, e.g. \`bcftools sort\``, { file });
+          throw new VcfError('INDEX_UNSORTED', `records are not sorted by position: ${at} comes after ${name}:${err.prev}; sort the file first, e.g. \`bcftools sort\``, { file, line });
         }
-        throw new VcfError('INDEX_BAD_RECORD', `cannot index the record at ${at}: ${err.message}`, { file });
+        throw new VcfError('INDEX_BAD_RECORD', `cannot index the record at ${at}: ${err.message}`, { file, line });
       }
       if (records % 65536 === 0) await new Promise<void>((res) => setImmediate(res));
     }

@@ -153,6 +153,9 @@ export function requireBgzfVcf(file: string, what: 'index' | 'regions'): void {
   }
   const kind: FileKind = fileKind(file);
   if (kind === 'bgzf') return;
+  if (kind === 'plain' && startsWithBcfMagic(file)) {
+    throw new VcfError('INDEX_NEEDS_BGZF', `uncompressed BCF cannot be indexed: write it compressed (\`vcf-agent view -O b -o ${file.replace(/\.bcf$/i, '')}.bgzf.bcf ${file}\`) and index that${what === 'regions' ? ' (or use -t/-T, which stream the file)' : ''}`, { file });
+  }
   const fix = kind === 'gzip'
     ? `recompress it with \`bgzip\` (e.g. \`zcat ${file} | bgzip > ${bgzfName(file)}\`) and index that with \`vcf-agent index\``
     : `compress it with \`bgzip\` (e.g. \`bgzip ${file}\`, which writes ${file}.gz) and index that with \`vcf-agent index\``;
@@ -160,6 +163,20 @@ export function requireBgzfVcf(file: string, what: 'index' | 'regions'): void {
   if (kind === 'gzip') throw new VcfError('INDEX_NEEDS_BGZF', `compressed with plain gzip, not BGZF, so it cannot be indexed: ${fix}${tail}`, { file });
   if (kind === 'empty') throw new VcfError('VCF_EMPTY', 'empty file: no VCF header', { file });
   throw new VcfError('INDEX_NEEDS_BGZF', `not compressed, so it cannot be indexed: ${fix}${tail}`, { file });
+}
+
+function startsWithBcfMagic(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const b = Buffer.alloc(3);
+      return fs.readSync(fd, b, 0, 3, 0) === 3 && b.toString('latin1') === 'BCF';
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** A name for the BGZF copy of a gzip file: x.vcf.gz -> x.bgzf.vcf.gz */
