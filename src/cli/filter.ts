@@ -8,7 +8,7 @@ export function register(program: Command): void {
   program
     .command('filter')
     .description('apply fixed-threshold filters (bcftools filter): drop or soft-filter records failing -i/-e, a region mask, SnpGap/IndelGap; -r/-R regions, -t/-T targets')
-    .argument('[file]', 'input VCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
+    .argument('[file]', 'input VCF or BCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
     .option('-i, --include <expr>', 'include only sites for which the expression is true')
     .option('-e, --exclude <expr>', 'exclude sites for which the expression is true')
     .option('-s, --soft-filter <name>', 'annotate the FILTER column with NAME instead of dropping records ("+": a made-up Filter%d name)')

@@ -23,6 +23,7 @@ import { ingest as ingestCap } from '../capabilities.js';
 import { checkPath, makePolicy, type AgentPolicy } from '../agent/guards.js';
 import { resolveWorkspace } from '../store/workspace.js';
 import { VERSION } from '../version.js';
+import { VcfError } from '../vcf/errors.js';
 import { roleOf, checkBind, type Role, type TokenEntry } from './auth.js';
 import { HttpError, toHttp } from './errors.js';
 import { JobQueue, jobView } from './jobs.js';
@@ -397,8 +398,15 @@ export async function startServer(opts: ServerOptions): Promise<{ app: VcfAgentS
   const host = opts.host ?? '127.0.0.1';
   checkBind(host, opts.tokens ?? []);
   const app = await buildServer(opts);
-  const url = await app.listen({ host, port: opts.port ?? 8080 });
-  return { app, url };
+  try {
+    const url = await app.listen({ host, port: opts.port ?? 8080 });
+    return { app, url };
+  } catch (e) {
+    await app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new VcfError('SERVE_LISTEN', `cannot listen on ${host}:${opts.port ?? 8080}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'no such address here'}`, {}, 'usage');
+    throw e;
+  }
 }
 
 export type { FastifyRequest };

@@ -16,7 +16,7 @@ import type { VcfHeader } from './header.js';
 import { VcfReader, tooFewColumns } from './reader.js';
 import { VcfRecord } from './record.js';
 import { BgzfByteReader, BgzfFile, BgzfLineReader } from './index/bgzf.js';
-import { isBgzfBcf, readBcfHead, readBcfRecord } from './index/bcf-index.js';
+import { readBcfHead, readBcfRecord } from './index/bcf-index.js';
 import { BcfLineFormatter } from './bcf/decode.js';
 import type { BcfDictionary } from './bcf/dict.js';
 import type { Chunk, IndexData, RefIndex } from './index/format.js';
@@ -72,18 +72,21 @@ export class RegionReader {
 
   static async open(file: string, opts: RegionReaderOptions = {}): Promise<RegionReader> {
     requireBgzfVcf(file, 'regions');
-    const csiOnly = isBgzfBcf(file);
-    const indexPath = opts.indexPath ?? findIndex(file, csiOnly);
-    if (!indexPath) {
-      throw new VcfError('INDEX_NOT_FOUND', `no index found (looked for ${indexCandidates(file, csiOnly).map((c) => c.slice(c.lastIndexOf('/') + 1)).join(', ')}): -r/-R need one; create it with \`vcf-agent index ${file}\``, { file });
-    }
-    const index = loadIndex(indexPath);
     const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes });
     let header: VcfHeader;
     let dict: BcfDictionary | null = null;
+    let index: IndexData;
+    let indexPath: string | null;
     try {
       const first = bgzf.block(0);
-      if (first && first.data.length >= 3 && first.data[0] === 66 && first.data[1] === 67 && first.data[2] === 70) {
+      const isBcf = !!first && first.data.length >= 3 && first.data[0] === 66 && first.data[1] === 67 && first.data[2] === 70;
+      // a BCF's index is always a .csi
+      indexPath = opts.indexPath ?? findIndex(file, isBcf);
+      if (!indexPath) {
+        throw new VcfError('INDEX_NOT_FOUND', `no index found (looked for ${indexCandidates(file, isBcf).map((c) => c.slice(c.lastIndexOf('/') + 1)).join(', ')}): -r/-R need one; create it with \`vcf-agent index ${file}\``, { file });
+      }
+      index = loadIndex(indexPath);
+      if (isBcf) {
         const head = readBcfHead(new BgzfByteReader(bgzf), file);
         header = head.header;
         dict = head.dict;

@@ -199,6 +199,37 @@ function makePlan(file: string, header: VcfHeader, sel: SampleSelection, opts: V
 
 const DEDUP_KEYS = new Set(['INFO', 'FORMAT', 'FILTER', 'contig']);
 
+/**
+ * A structured header line as htslib writes it back: spaces at the end of a value (quoted or not)
+ * are dropped (bcf_hdr_parse_line), e.g. `Description="text ">` becomes `Description="text">`.
+ */
+function trimValueSpaces(raw: string): string {
+  const lt = raw.indexOf('<');
+  if (lt < 0) return raw;
+  let out = raw.slice(0, lt + 1);
+  let i = lt + 1;
+  let inQuote = false, inValue = false;
+  let pending = '';
+  for (; i < raw.length; i++) {
+    const c = raw[i];
+    if (inQuote) {
+      if (c === '\\' && i + 1 < raw.length) { out += pending + c + raw[i + 1]; pending = ''; i++; continue; }
+      if (c === '"') { inQuote = false; pending = ''; out += c; continue; }
+      if (c === ' ') { pending += c; continue; }
+      out += pending + c;
+      pending = '';
+      continue;
+    }
+    if (inValue && c === ' ') { pending += c; continue; }
+    if (c === '"' && inValue && pending === '' && raw[i - 1] === '=') { inQuote = true; out += c; continue; }
+    if (c === '=') inValue = true;
+    else if (c === ',' || c === '>') { inValue = false; pending = ''; }
+    out += pending + c;
+    pending = '';
+  }
+  return out + pending;
+}
+
 /** The output header, as bcftools 1.16 `view` writes it (original lines kept verbatim). */
 export function viewHeaderText(header: VcfHeader, plan: Pick<Plan, 'sitesOnly' | 'dropFormatHeader' | 'updateAC'>, samples: string[], extraLines: string[] = []): string {
   const out: string[] = [];
@@ -215,7 +246,7 @@ export function viewHeaderText(header: VcfHeader, plan: Pick<Plan, 'sitesOnly' |
       if (seen.has(dupKey)) continue;
       seen.add(dupKey);
     }
-    out.push(l.raw);
+    out.push(l.attrs && / [",>]/.test(l.raw) ? trimValueSpaces(l.raw) : l.raw);
     if (l.key === 'fileformat' && passAt === 0) passAt = out.length;
   }
   out.splice(passAt, 0, PASS_HDR);

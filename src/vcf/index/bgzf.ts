@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { VcfError } from '../errors.js';
-import { openError } from '../input.js';
+import { openError, BlockInflater } from '../input.js';
 import { BGZF_BLOCK, bgzfBlock, BGZF_EOF } from '../writer.js';
 
 export interface BgzfBlock {
@@ -86,20 +86,26 @@ export function blockSize(buf: Buffer, p: number, base: number, file: string): n
   return bsize;
 }
 
+/** one reusable zlib handle for every block inflated here (inflateRawSync creates one per call) */
+let inflater: BlockInflater | null = null;
+
 /** Inflate the complete block at `p` of `buf`. */
 export function inflateBlock(buf: Buffer, p: number, bsize: number, base: number, file: string): Buffer {
   const xlen = buf.readUInt16LE(p + 10);
   const isize = buf.readUInt32LE(p + bsize - 4);
   if (isize === 0) return Buffer.alloc(0);
-  let data: Buffer;
+  // the announced size plus one byte: more output than announced shows as a wrong size
+  const data = Buffer.allocUnsafe(isize + 1);
+  let n: number;
   try {
-    // one output chunk of the announced size: no concatenation of 16 KiB pieces
-    data = zlib.inflateRawSync(buf.subarray(p + 12 + xlen, p + bsize - 8), { chunkSize: Math.max(64, isize) });
+    inflater ??= new BlockInflater();
+    n = inflater.inflate(buf, p + 12 + xlen, bsize - 12 - xlen - 8, data, 0, isize + 1);
   } catch (e) {
+    inflater = null;
     throw new VcfError('BGZF_CORRUPT', `corrupt BGZF block at compressed byte ${base + p}: ${(e as Error).message}`, { file });
   }
-  if (data.length !== isize) throw new VcfError('BGZF_CORRUPT', `BGZF block at compressed byte ${base + p} has the wrong size`, { file });
-  return data;
+  if (n !== isize) throw new VcfError('BGZF_CORRUPT', `BGZF block at compressed byte ${base + p} has the wrong size`, { file });
+  return data.subarray(0, isize);
 }
 
 export interface BgzfFileOptions {
