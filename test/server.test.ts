@@ -300,6 +300,9 @@ test('ask: text deltas, the tool call and the final report stream as SSE; tokens
     const events = [...r.body.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((x) => ({ type: x[1], data: JSON.parse(x[2]) }));
     assert.deepEqual(events.filter((e) => e.type === 'text').map((e) => e.data.delta), ['The child ', 'carries ', 'variants.']);
     const tool = events.find((e) => e.type === 'tool')!;
+    // the tool call streams as it finishes, before the answer's text
+    assert.ok(events.findIndex((e) => e.type === 'tool') < events.findIndex((e) => e.type === 'text'));
+    assert.equal(events.filter((e) => e.type === 'tool').length, 1);
     assert.equal(tool.data.tool, 'sample_summary');
     assert.equal(tool.data.status, 'ok');
     assert.deepEqual(tool.data.commands, [`vcf-agent sample child --db ${DB}`]);

@@ -89,7 +89,7 @@ test('every page loads with no console error; a filter changes the table', { ski
   const api = (await (await fetch(`${base}/api/v1/variants?include=${encodeURIComponent('QUAL>1000')}&limit=1`)).json()) as { rowCount: number };
   assert.equal(filtered, api.rowCount);
   assert.ok(filtered > 0 && filtered < 1510);
-  const quals = await page.$$eval('#variant-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent)));
+  const quals = await page.$$eval('#variant-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number((td.textContent ?? '').replace(/,/g, ''))));
   assert.ok(quals.every((q) => q > 1000), 'every QUAL shown passes the filter');
   // a gene picked: rows of that gene only
   await page.selectOption('select[name=gene]', 'TTN');

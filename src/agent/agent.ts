@@ -31,6 +31,8 @@ export interface AskOptions {
   /** stream text to onText as it arrives */
   stream?: boolean;
   onText?: (delta: string) => void;
+  /** each executed tool call as soon as it finishes (the HTTP API streams them) */
+  onToolCall?: (call: ToolCallRecord) => void;
   /** per model call (ms); retries of 429/5xx happen inside it */
   timeoutMs?: number;
   maxRetries?: number;
@@ -109,7 +111,7 @@ function historyToolTexts(history: ModelMessage[]): string[] {
 export async function ask(opts: AskOptions): Promise<AgentRun> {
   const t0 = Date.now();
   const recorded = new Map<string, ToolCallRecord>();
-  const tools = buildTools(opts.policy, (r) => recorded.set(r.id, r), opts.budget ?? DEFAULT_BUDGET);
+  const tools = buildTools(opts.policy, (r) => { recorded.set(r.id, r); opts.onToolCall?.(r); }, opts.budget ?? DEFAULT_BUDGET);
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const userMsg: ModelMessage = { role: 'user', content: opts.question };
   const common = {

@@ -351,7 +351,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
     const toolView = (c: import('../agent/tools.js').ToolCallRecord): Record<string, unknown> => ({
       id: c.id, tool: c.tool, input: c.input, status: c.status, rowCount: c.rowCount ?? null, rule: c.rule ?? null, message: c.message ?? null, ms: c.ms, commands: c.commands.map((a) => ['vcf-agent', ...a].join(' ')),
     });
-    const askOpts = {
+    const askOpts: Parameters<typeof agent.ask>[0] = {
       model,
       question: parsed.data.question,
       policy: askPolicy,
@@ -365,7 +365,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
     };
     void (async () => {
       try {
-        const run = await agent.ask(askOpts as Parameters<typeof agent.ask>[0]);
+        const run = await agent.ask(askOpts);
         for (const c of run.toolCalls) if (!sent.has(c.id)) s.send('tool', toolView(c));
         metrics.llmTokens.inc({ kind: 'input' }, run.usage.inputTokens);
         metrics.llmTokens.inc({ kind: 'output' }, run.usage.outputTokens);

@@ -110,7 +110,7 @@ export class JobQueue {
       const k = FILE_PHASES.indexOf(phase);
       return (0.9 * (Math.max(fileIdx, 0) + (k + 1) / (FILE_PHASES.length + 1))) / n;
     };
-    const opts: IngestOptions & { onProgress?: (file: string, records: number) => void } = {
+    const opts: IngestOptions = {
       db: this.db,
       onPhase: (phase, file) => {
         if (file && file !== lastFile) {

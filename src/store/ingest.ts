@@ -55,6 +55,8 @@ export interface IngestOptions {
   csqTag?: string;
   /** called with a phase name as the ingest moves on (progress, crash tests) */
   onPhase?: (phase: IngestPhase, file?: string) => void;
+  /** called after each batch is appended with the records of the file read so far (progress, records/s) */
+  onProgress?: (file: string, records: number) => void;
 }
 
 export type IngestPhase = 'recover' | 'hash' | 'parse' | 'append' | 'index' | 'commit' | 'graph' | 'done';
@@ -178,6 +180,7 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
   const flush = async (): Promise<void> => {
     if (!appended) opts.onPhase?.('append', file);
     await conv.flush(store);
+    opts.onProgress?.(file, conv.records);
     if (!appended && conv.nVariants) { appended = true; await pausePoint('append'); }
   };
   let first = true;

@@ -75,7 +75,7 @@ function plain(r: Row): Row {
   return o;
 }
 
-interface FileEval { rebuild: RecordRebuilder; filter?: CompiledFilter; exclude: boolean }
+interface FileEval { rebuild: RecordRebuilder; filter?: CompiledFilter; exclude: boolean; /** the expression cannot apply to this file: its rows are left out */ unusable?: boolean }
 
 /** per file: the record rebuilder and the compiled expression (undefined tags allowed in files lacking them) */
 async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<number, FileEval>> {
@@ -92,7 +92,11 @@ async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<numbe
         compiled++;
       } catch (e) {
         firstErr ??= e;
-        ev.filter = compileFilter(expr, header, { allowUndefTags: true });
+        try {
+          ev.filter = compileFilter(expr, header, { allowUndefTags: true });
+        } catch {
+          ev.unusable = true; // e.g. a tag of another type in this file's header
+        }
       }
     }
     out.set(f.file_id, ev);
@@ -139,6 +143,7 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     const r = plain(v);
     if (evals) {
       const ev = evals.get(r.file_id as number)!;
+      if (ev.unusable) return undefined;
       if (ev.filter) {
         const rec = ev.rebuild.record(r as unknown as StoredRow);
         const pass = ev.exclude ? !ev.filter.test(rec) : ev.filter.test(rec); // bcftools view: -e drops sites where the expression holds

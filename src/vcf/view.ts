@@ -2,12 +2,17 @@
  * `view`: stream a VCF to VCF or BGZF-compressed VCF with bcftools 1.16 `view` semantics for
  * sample subsetting (-s/-S, --force-samples), genotype dropping (-G), header-only / no-header and
  * INFO/AC,AN recomputation after subsetting (unless -I). See docs/view-differences.md.
+ * The filter, trimming and region options (-i/-e, -a, -A, -c/-C, -q/-Q, -m/-M, -v/-V, -f, -k/-n,
+ * -p/-P, -u/-U, -x/-X, -g, -r/-R, -t/-T) take the record path in view-records.ts instead; this
+ * byte-level path is used when none of them is given. --write-index works with both.
  *
  * Works at the byte level: columns that do not change are copied as byte ranges, never decoded;
  * the only values parsed are FORMAT keys and GT (and INFO AC/AN) when AC/AN must be recomputed.
  *
  * bcftools rules reproduced here:
- * - header: `##FILTER=<ID=PASS>` second (after ##fileformat); AC/AN INFO definitions appended when
+ * - header: `##FILTER=<ID=PASS>` second (after ##fileformat); a repeated INFO/FORMAT/FILTER/contig
+ *   ID, a repeated identical unstructured line and spaces ending a structured value are dropped
+ *   (as htslib parses the header); AC/AN INFO definitions appended when
  *   -s/-S is given without -I; ##FORMAT lines dropped when the output has no samples (-G, or every
  *   sample removed); provenance lines last; the #CHROM line has FORMAT only when samples remain.
  * - records: exactly as many sample columns as the header has samples (fewer is an error, extra

@@ -28,7 +28,7 @@ function s(tag, attrs = {}, text) {
   if (text !== undefined) el.textContent = String(text);
   return el;
 }
-const fmt = (v) => (v === null || v === undefined ? '.' : Array.isArray(v) ? v.join(',') : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(+v.toPrecision(4))) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const fmt = (v) => (v === null || v === undefined ? '.' : Array.isArray(v) ? v.join(',') : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(+v.toFixed(6))) : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 // ---- API --------------------------------------------------------------------------------------
 function token() { return localStorage.getItem('vcf-agent-token') || ''; }
@@ -95,7 +95,8 @@ function table(rows, columns, onRow) {
 /** a horizontal bar chart of {label: value} */
 function barPlot(title, data, id) {
   const entries = Object.entries(data || {}).sort((a, b) => b[1] - a[1]);
-  const W = 380, rowH = 20, left = 130, H = Math.max(1, entries.length) * rowH + 10;
+  const left = Math.min(240, 20 + 6.5 * Math.max(4, ...entries.map((e) => e[0].length)));
+  const W = left + 260, rowH = 20, H = Math.max(1, entries.length) * rowH + 10;
   const max = Math.max(1, ...entries.map((e) => e[1]));
   const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'data-plot': id });
   entries.forEach(([label, v], i) => {

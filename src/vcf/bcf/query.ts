@@ -461,8 +461,12 @@ class NativeQuery implements BcfQuery {
             let v = (b[at] << 24) >> 24;
             if (v === -127) { n = start; k = ni; continue; }
             for (let j = 0; ;) {
-              if (v >= 0 && v < 10) o[n++] = 48 + v;
-              else if (v === -128) o[n++] = 46;
+              // int8: at most three digits, written inline
+              if (v >= 0) {
+                if (v < 10) o[n++] = 48 + v;
+                else if (v < 100) { const t = (v * 205) >> 11; o[n++] = 48 + t; o[n++] = 48 + v - t * 10; }
+                else { const r = v - 100; const t = (r * 205) >> 11; o[n++] = 49; o[n++] = 48 + t; o[n++] = 48 + r - t * 10; }
+              } else if (v === -128) o[n++] = 46;
               else n = putInt(o, n, v);
               if (++j >= cnt) break;
               v = (b[at + j] << 24) >> 24;
