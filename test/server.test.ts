@@ -232,6 +232,7 @@ test('upload: size limit (413), then an upload is ingested with progress events 
   assert.deepEqual(phases.filter((p) => ['parse', 'index', 'commit', 'graph', 'done'].includes(p)), ['parse', 'index', 'commit', 'graph', 'done']);
   const prog = events.filter((e) => e.type === 'phase').map((e) => e.data.progress);
   assert.deepEqual(prog, [...prog].sort((a, b) => a - b), 'progress only grows');
+  assert.ok(events.some((e) => e.type === 'progress' && e.data.records === 3), 'records progress after the batch is appended');
   const done = events.at(-1)!;
   assert.equal(done.type, 'done');
   assert.equal(done.data.records, 3);

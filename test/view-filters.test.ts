@@ -55,6 +55,8 @@ const w = (s: string) => s.split(' ');
 /** option sets compared with bcftools 1.16 on filters.vcf (samples A, B, C) */
 const MATRIX: string[][] = [
   ['-i', 'QUAL>50'], ['-e', 'FMT/DP>4'], ['-i', 'GT="het"'], ['-e', 'N_ALT>1'], ['-i', 'INFO/DP>10', '-s', 'B', '-a'],
+  // AC/AN header lines added by -c / -s make the expression read INFO/AC, INFO/AN (as bcftools)
+  ['-c1', '-i', 'AC>2'], ['-i', 'AC>2'], ['-s', 'A', '-e', 'AN=6'],
   ...[
     '-a', '-a -s A', '-a -s B', '-a -s C', '-a -s ^A', '-a -s C,A', '-a -G', '-a -I -s B', '-a -s A -p', '-a -s B -P', '-a -s A,B',
     '-c 1', '-c 2:alt1', '-C 1:minor', '-c 3:major', '-C 2:nonmajor', '-q 0.5', '-q 0.2:minor', '-Q 0.5:major', '-q 0.1:nonmajor -s A',

@@ -113,6 +113,14 @@ test('every page loads with no console error; a filter changes the table', { ski
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-sample.png'), fullPage: true });
 
   await goto(page, '#/chat', 'chat');
+  // the API docs page (Swagger UI, bundled assets): every route listed
+  const external: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url()); });
+  await page.goto(`${base}/docs/`);
+  await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
+  assert.ok(await page.locator('.opblock-summary-path[data-path="/api/v1/run/query_variants"]').count() === 1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-docs.png') });
+  assert.deepEqual(external, [], 'no request leaves the server');
   await page.close();
   assert.deepEqual(consoleErrors, []);
 });

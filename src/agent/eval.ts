@@ -4,7 +4,15 @@
  *
  *   npm run eval -- --provider openai --model gpt-4.1-mini     score a real model
  *   npm run eval -- --oracle                                    the oracle model (CI)
- *   options: --only SUBSTR, --json, --db DIR (a workspace holding examples/; default a new one)
+ *   options: --only SUBSTR, --json, --data examples|shared|all (default all),
+ *            --db DIR (a workspace holding examples/, and DIR-corpus one holding the corpus store
+ *            files; default new temporary ones)
+ *
+ * Questions marked "data": "shared" are over the corpus cohort in ../shared/data (relative to the
+ * project root; $VCF_AGENT_SHARED_DATA overrides it): their file paths are relative to that data
+ * root, they run with it as the current and only allowed directory, and those marked "store" run
+ * on a workspace holding the questions file's `shared_store` files. Without the data root they are
+ * skipped, and the run says so.
  *
  * The oracle is a scripted model that issues each question's expected tool calls and answers with
  * the value found in the first tool result at the question's `extract` path: it proves the tools
@@ -27,6 +35,11 @@ import type { ToolOutput } from './tools.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const QUESTIONS = path.join(ROOT, 'eval', 'questions.json');
 
+/** the corpus data root (holding MANIFEST.tsv), or null when absent */
+export function sharedDataRoot(dir = process.env.VCF_AGENT_SHARED_DATA ?? path.resolve(ROOT, '..', 'shared', 'data')): string | null {
+  return fs.existsSync(path.join(dir, 'MANIFEST.tsv')) ? path.resolve(dir) : null;
+}
+
 export interface EvalQuestion {
   id: string;
   question: string;
@@ -34,7 +47,13 @@ export interface EvalQuestion {
   independent: string;
   tools: Array<{ tool: string; input: Record<string, unknown> }>;
   extract: string;
+  /** "shared": over the corpus (paths relative to the data root) */
+  data?: 'shared';
+  /** asked of the workspace holding the corpus store files (shared questions) */
+  store?: boolean;
 }
+
+export interface EvalSet { questions: EvalQuestion[]; shared_store?: string[] }
 
 export interface EvalResult {
   id: string;
@@ -48,8 +67,12 @@ export interface EvalResult {
   error?: string;
 }
 
+export function loadEvalSet(file = QUESTIONS): EvalSet {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as EvalSet;
+}
+
 export function loadQuestions(file = QUESTIONS): EvalQuestion[] {
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { questions: EvalQuestion[] }).questions;
+  return loadEvalSet(file).questions;
 }
 
 /** the value at `path` (a.b, rows[0].x, rows[*].x) of a tool output */
@@ -101,7 +124,31 @@ export function isCorrect(answer: string, expected: EvalQuestion['expected']): b
   return claimsIn(answer).some((c) => c.value === want || (!Number.isInteger(want) && c.decimals >= 2 && Math.abs(c.value - want) <= 0.5 * 10 ** -c.decimals + 1e-12));
 }
 
-export interface EvalOptions { oracle?: boolean; model?: LanguageModel; db?: string; only?: string; onResult?: (r: EvalResult) => void; maxSteps?: number }
+export interface EvalOptions {
+  oracle?: boolean;
+  model?: LanguageModel;
+  db?: string;
+  only?: string;
+  /** which questions: over examples/, over the corpus cohort, or both (default) */
+  data?: 'examples' | 'shared' | 'all';
+  /** the corpus data root (default sharedDataRoot()) */
+  sharedData?: string;
+  onResult?: (r: EvalResult) => void;
+  maxSteps?: number;
+}
+
+export interface EvalSummary {
+  questions: number;
+  correct: number;
+  accuracy: number;
+  expectedToolsCalled: number;
+  meanToolCalls: number;
+  totalTokens: number;
+  meanLatencyMs: number;
+  /** corpus questions not run (no data root) */
+  skipped: number;
+  skippedReason?: string;
+}
 
 /** Ingest examples/ into `db` when it holds no store yet. */
 export async function prepareWorkspace(db: string): Promise<void> {
@@ -110,37 +157,75 @@ export async function prepareWorkspace(db: string): Promise<void> {
   await ingestFiles([path.join(ROOT, 'examples', 'trio.vcf.gz'), path.join(ROOT, 'examples', 'cohort.vcf.gz')], { db });
 }
 
-export async function runEval(opts: EvalOptions): Promise<{ results: EvalResult[]; summary: Record<string, number> }> {
+/** Ingest the corpus store files (relative to `data`) into `db` when it holds no store yet. */
+export async function prepareCorpusWorkspace(db: string, data: string, files: string[]): Promise<void> {
+  if (fs.existsSync(path.join(db, 'lance'))) return;
+  const { ingestFiles } = await import('../store/ingest.js');
+  await ingestFiles(files.map((f) => path.join(data, f)), { db });
+}
+
+export async function runEval(opts: EvalOptions): Promise<{ results: EvalResult[]; summary: EvalSummary }> {
   const cwd = process.cwd();
-  process.chdir(ROOT); // question paths are relative to the project
-  const db = opts.db ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-eval-'));
+  const set = loadEvalSet();
+  const which = opts.data ?? 'all';
+  const selected = set.questions.filter((x) => (!opts.only || x.id.includes(opts.only)) && (which === 'all' || (which === 'shared') === (x.data === 'shared')));
+  const local = selected.filter((x) => x.data !== 'shared');
+  let shared = selected.filter((x) => x.data === 'shared');
+  const data = opts.sharedData !== undefined ? sharedDataRoot(opts.sharedData) : sharedDataRoot();
+  let skipped = 0;
+  let skippedReason: string | undefined;
+  if (shared.length && !data) {
+    skipped = shared.length;
+    skippedReason = `${skipped} corpus question(s) skipped: ${opts.sharedData ?? process.env.VCF_AGENT_SHARED_DATA ?? '../shared/data (next to the project)'} not found (set VCF_AGENT_SHARED_DATA to the corpus data root)`;
+    shared = [];
+  }
+  const userDb = opts.db ? path.resolve(opts.db) : undefined;
+  const temps: string[] = [];
+  const workspace = (suffix: string): string => {
+    if (userDb) return userDb + suffix;
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-eval-'));
+    temps.push(d);
+    return d;
+  };
+  const results: EvalResult[] = [];
+  const runOne = async (q: EvalQuestion, policy: ReturnType<typeof makePolicy>): Promise<void> => {
+    const t0 = Date.now();
+    let run: AgentRun | undefined;
+    let error: string | undefined;
+    try {
+      run = await ask({ model: opts.oracle ? oracleModel(q) : opts.model!, question: q.question, policy, maxSteps: opts.maxSteps ?? 8, budget: { maxRows: 200, maxChars: 20000 } });
+    } catch (e) {
+      error = (e as Error).message.split('\n')[0];
+    }
+    const called = new Set(run?.toolCalls.map((c) => c.tool) ?? []);
+    const r: EvalResult = {
+      id: q.id,
+      correct: run ? isCorrect(run.answer, q.expected) : false,
+      expectedToolsCalled: q.tools.every((t) => called.has(t.tool)),
+      toolCalls: run?.toolCalls.length ?? 0,
+      tokens: run?.usage.totalTokens ?? 0,
+      ms: Date.now() - t0,
+      answer: run?.answer ?? '',
+      expected: q.expected,
+      error,
+    };
+    results.push(r);
+    opts.onResult?.(r);
+  };
   try {
-    await prepareWorkspace(db);
-    const policy = makePolicy({ db, dataDirs: [ROOT] });
-    const results: EvalResult[] = [];
-    for (const q of loadQuestions().filter((x) => !opts.only || x.id.includes(opts.only))) {
-      const t0 = Date.now();
-      let run: AgentRun | undefined;
-      let error: string | undefined;
-      try {
-        run = await ask({ model: opts.oracle ? oracleModel(q) : opts.model!, question: q.question, policy, maxSteps: opts.maxSteps ?? 8, budget: { maxRows: 200, maxChars: 20000 } });
-      } catch (e) {
-        error = (e as Error).message.split('\n')[0];
-      }
-      const called = new Set(run?.toolCalls.map((c) => c.tool) ?? []);
-      const r: EvalResult = {
-        id: q.id,
-        correct: run ? isCorrect(run.answer, q.expected) : false,
-        expectedToolsCalled: q.tools.every((t) => called.has(t.tool)),
-        toolCalls: run?.toolCalls.length ?? 0,
-        tokens: run?.usage.totalTokens ?? 0,
-        ms: Date.now() - t0,
-        answer: run?.answer ?? '',
-        expected: q.expected,
-        error,
-      };
-      results.push(r);
-      opts.onResult?.(r);
+    if (local.length) {
+      process.chdir(ROOT); // question paths are relative to the project
+      const db = workspace('');
+      await prepareWorkspace(db);
+      const policy = makePolicy({ db, dataDirs: [ROOT] });
+      for (const q of local) await runOne(q, policy);
+    }
+    if (shared.length && data) {
+      process.chdir(data); // corpus question paths are relative to the data root
+      const db = workspace('-corpus');
+      if (shared.some((q) => q.store)) await prepareCorpusWorkspace(db, data, set.shared_store ?? []);
+      const policy = makePolicy({ db, dataDirs: [data] });
+      for (const q of shared) await runOne(q, policy);
     }
     const n = results.length || 1;
     const summary = {
@@ -151,17 +236,24 @@ export async function runEval(opts: EvalOptions): Promise<{ results: EvalResult[
       meanToolCalls: results.reduce((s, r) => s + r.toolCalls, 0) / n,
       totalTokens: results.reduce((s, r) => s + r.tokens, 0),
       meanLatencyMs: Math.round(results.reduce((s, r) => s + r.ms, 0) / n),
+      skipped,
+      skippedReason,
     };
     return { results, summary };
   } finally {
     process.chdir(cwd);
-    if (!opts.db) fs.rmSync(db, { recursive: true, force: true });
+    for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
   }
 }
 
 async function main(argv: string[]): Promise<number> {
   const arg = (name: string): string | undefined => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const oracle = argv.includes('--oracle');
+  const data = arg('--data') ?? 'all';
+  if (!['examples', 'shared', 'all'].includes(data)) {
+    process.stderr.write(`vcf-agent eval: --data must be examples, shared or all (got ${JSON.stringify(data)})\n`);
+    return 2;
+  }
   const json = argv.includes('--json');
   let model: LanguageModel | undefined;
   const http: HttpStats = { requests: 0, failed: [] };
@@ -178,10 +270,12 @@ async function main(argv: string[]): Promise<number> {
     model,
     db: arg('--db'),
     only: arg('--only'),
+    data: data as EvalOptions['data'],
     onResult: json ? undefined : (r) => process.stdout.write(`${r.correct ? 'ok  ' : 'FAIL'} ${r.id}\t${r.toolCalls} call(s)\t${r.tokens} tok\t${r.ms} ms\t${r.correct ? '' : `expected ${JSON.stringify(r.expected.value)}, got: ${(r.error ?? r.answer).replace(/\s+/g, ' ').slice(0, 160)}`}\n`),
   });
+  if (summary.skippedReason) process.stderr.write(`vcf-agent eval: ${summary.skippedReason}\n`);
   if (json) process.stdout.write(JSON.stringify({ summary, http, results }, null, 2) + '\n');
-  else process.stdout.write(`\n${summary.correct}/${summary.questions} correct (accuracy ${(summary.accuracy * 100).toFixed(1)}%), expected tools called ${(summary.expectedToolsCalled * 100).toFixed(1)}%, ${summary.meanToolCalls.toFixed(2)} tool calls per question, ${summary.totalTokens} tokens, mean latency ${summary.meanLatencyMs} ms${http.failed.length ? `, ${http.failed.length} HTTP errors` : ''}\n`);
+  else process.stdout.write(`\n${summary.correct}/${summary.questions} correct (accuracy ${(summary.accuracy * 100).toFixed(1)}%), expected tools called ${(summary.expectedToolsCalled * 100).toFixed(1)}%, ${summary.meanToolCalls.toFixed(2)} tool calls per question, ${summary.totalTokens} tokens, mean latency ${summary.meanLatencyMs} ms${http.failed.length ? `, ${http.failed.length} HTTP errors` : ''}${summary.skipped ? `, ${summary.skipped} corpus question(s) skipped` : ''}\n`);
   return summary.correct === summary.questions ? 0 : 1;
 }
 

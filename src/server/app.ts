@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { LanguageModel, ModelMessage } from 'ai';
 import { z } from 'zod';
 import { ingest as ingestCap } from '../capabilities.js';
@@ -409,4 +409,3 @@ export async function startServer(opts: ServerOptions): Promise<{ app: VcfAgentS
   }
 }
 
-export type { FastifyRequest };

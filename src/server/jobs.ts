@@ -103,6 +103,7 @@ export class JobQueue {
     const t0 = Date.now();
     let fileStart = t0;
     let fileRecords = 0;
+    let earlierRecords = 0;
     const progress = (phase: IngestPhase): number => {
       if (phase === 'recover') return 0;
       if (phase === 'graph') return 0.92;
@@ -117,6 +118,7 @@ export class JobQueue {
           lastFile = file;
           fileIdx++;
           fileStart = Date.now();
+          earlierRecords += fileRecords;
           fileRecords = 0;
         }
         job.phase = phase;
@@ -124,12 +126,12 @@ export class JobQueue {
         job.progress = Math.max(job.progress, progress(phase));
         this.emit(job, { type: 'phase', data: { phase, file: file ? job.names[job.files.indexOf(file)] ?? file : undefined, progress: job.progress, fileIndex: fileIdx, files: n } });
       },
-      // called by ingests that report records as they go
+      // after each appended batch: records read so far (the live records/s gauge)
       onProgress: (_file, records) => {
         fileRecords = records;
         const s = (Date.now() - fileStart) / 1000;
         if (s > 0) this.metrics.ingestRate.set(records / s);
-        this.emit(job, { type: 'progress', data: { records: job.records + records, progress: job.progress } });
+        this.emit(job, { type: 'progress', data: { records: earlierRecords + records, progress: job.progress } });
       },
     };
     try {
@@ -139,7 +141,6 @@ export class JobQueue {
       this.metrics.ingestRecords.inc(records);
       const secs = (Date.now() - t0) / 1000;
       if (records && secs > 0) this.metrics.ingestRate.set(records / secs);
-      void fileRecords;
       job.result = res;
       job.status = 'done';
       job.progress = 1;

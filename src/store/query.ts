@@ -102,7 +102,7 @@ async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<numbe
     out.set(f.file_id, ev);
   }
   if (expr !== undefined && compiled === 0 && firstErr) {
-    throw new VcfError('USAGE_BAD_EXPRESSION', `${q.include !== undefined ? '-i' : '-e'}: ${(firstErr as Error).message.split('\n')[0]}`, {}, 'usage');
+    throw new VcfError('USAGE_BAD_EXPRESSION', `${q.include !== undefined ? '-i' : '-e'} '${expr}': ${(firstErr as Error).message.split('\n')[0]}`, {}, 'usage');
   }
   return out;
 }

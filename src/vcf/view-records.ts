@@ -242,7 +242,10 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
     samplesOut = sitesOnly ? 0 : keep.length;
     const headerPlan = { sitesOnly, dropFormatHeader: !!opts.dropGenotypes || allRemoved, updateAC: calcAc && updateInfo };
 
-    const filter = p.include !== undefined || p.exclude !== undefined ? compileFilter((p.include ?? p.exclude)!, header) : null;
+    // bcftools compiles the expression against the header after AC/AN were added to it: the
+    // expression then reads INFO/AC and INFO/AN, not the counts computed from GT
+    const exprHeader = headerPlan.updateAC && (!header.info.has('AC') || !header.info.has('AN')) ? withAcAn(header) : header;
+    const filter = p.include !== undefined || p.exclude !== undefined ? compileFilter((p.include ?? p.exclude)!, exprHeader) : null;
     for (const w of filter?.warnings ?? []) warn(w);
     const excludeExpr = p.exclude !== undefined;
 
@@ -585,6 +588,15 @@ function normSample(buf: Buffer, s: number, e: number, types: Uint8Array): strin
   out += latin1(buf, piece, e);
   if (k < types.length) out += ':.'.repeat(types.length - k);
   return out;
+}
+
+/** A copy of the header whose INFO definitions include bcftools' AC and AN (when absent). */
+function withAcAn(header: VcfHeader): VcfHeader {
+  const h = Object.assign(Object.create(Object.getPrototypeOf(header) as object) as VcfHeader, header);
+  h.info = new Map(header.info);
+  if (!h.info.has('AC')) h.info.set('AC', { id: 'AC', number: 'A', type: 'Integer', description: 'Allele count in genotypes', lineNo: 0, attrs: {} });
+  if (!h.info.has('AN')) h.info.set('AN', { id: 'AN', number: '1', type: 'Integer', description: 'Total number of alleles in called genotypes', lineNo: 0, attrs: {} });
+  return h;
 }
 
 function infoEntries(text: string): string[] {
