@@ -219,7 +219,15 @@ function trimValueSpaces(raw: string): string {
     const c = raw[i];
     if (inQuote) {
       if (c === '\\' && i + 1 < raw.length) { out += pending + c + raw[i + 1]; pending = ''; i++; continue; }
-      if (c === '"') { inQuote = false; pending = ''; out += c; continue; }
+      if (c === '"') {
+        // a quote that ends the value (followed by ',' or '>'): the spaces before it go
+        const next = raw[i + 1];
+        if (next === ',' || next === '>') pending = '';
+        inQuote = false;
+        out += pending + c;
+        pending = '';
+        continue;
+      }
       if (c === ' ') { pending += c; continue; }
       out += pending + c;
       pending = '';
