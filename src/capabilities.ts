@@ -181,6 +181,8 @@ const queryInput = z.object({
   include: z.string().optional().describe('bcftools -i expression, e.g. INFO/AF<0.01 (store: evaluated on each split record; file: also FORMAT/GT="alt")'),
   exclude: z.string().optional().describe('bcftools -e expression'),
   format: z.string().optional().describe(`file only: bcftools query -f format (default "${DEFAULT_QUERY_FORMAT}")`),
+  limit: z.number().int().min(1).optional().describe('rows returned (default all); the row count is always the full count'),
+  offset: z.number().int().min(0).optional().describe('leave out the first N rows (paging; default 0)'),
 });
 export type QueryVariantsInput = z.infer<typeof queryInput>;
 
@@ -195,7 +197,7 @@ export const queryVariants: Capability<typeof queryInput> = {
   write: false,
   paths: (i) => (i.file ? [i.file] : []),
   commands(i, ctx) {
-    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), '--format', 'json']];
+    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), ...(i.offset ? ['--offset', String(i.offset)] : []), ...(i.limit !== undefined ? ['--limit', String(i.limit)] : []), '--format', 'json']];
     // -r needs an index; without one the region is streamed (-t), as the run does
     const regionFlag = i.region ? [hasIndex(i.file) ? '-r' : '-t', i.region] : [];
     return [['query', '-f', typedFormat(i.format ?? DEFAULT_QUERY_FORMAT), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.sample ? ['-s', i.sample] : []), ...regionFlag, i.file]];
@@ -206,6 +208,14 @@ export const queryVariants: Capability<typeof queryInput> = {
       const { query } = await import('./expr/query.js');
       const indexed = hasIndex(i.file);
       const lines: string[] = [];
+      const from = i.offset ?? 0;
+      const to = i.limit !== undefined ? from + i.limit : Infinity;
+      let seen = 0;
+      /** only the page's lines are kept */
+      const push = (l: string): void => {
+        if (seen >= from && seen < to) lines.push(l);
+        seen++;
+      };
       let tail = '';
       const res = await query({
         input: i.file,
@@ -219,10 +229,10 @@ export const queryVariants: Capability<typeof queryInput> = {
         write(b: Buffer) {
           const parts = (tail + b.toString('utf8')).split('\n');
           tail = parts.pop() ?? '';
-          lines.push(...parts);
+          for (const l of parts) push(l);
         },
         async close() {
-          if (tail) lines.push(tail);
+          if (tail) push(tail);
         },
       });
       return { rowCount: res.printed, rows: lines.map((line) => ({ line })), facts: { records_read: res.records, records_printed: res.printed, warnings: res.warnings } };
@@ -230,8 +240,8 @@ export const queryVariants: Capability<typeof queryInput> = {
     const q = await import('./store/query.js');
     const store = await q.openForRead(ctx.db);
     try {
-      const { rows } = await q.queryVariants(store, { region: i.region, gene: i.gene, sample: i.sample, include: i.include, exclude: i.exclude });
-      return { rowCount: rows.length, rows, facts: {} };
+      const { rows, total } = await q.queryVariants(store, { region: i.region, gene: i.gene, sample: i.sample, include: i.include, exclude: i.exclude, limit: i.limit, offset: i.offset, count: true });
+      return { rowCount: total ?? rows.length, rows, facts: { offset: i.offset ?? 0, rows_returned: rows.length } };
     } finally {
       store.close();
     }
@@ -387,10 +397,68 @@ export const compareFiles: Capability<typeof compareInput> = {
   },
 };
 
-// TODO(compare samples): comparing two samples inside the store (shared/private variants, genotype
-// concordance) waits for a store function; until then the agent uses graph_query for shared variants.
-// TODO(issue 7): `similar_variants` and `semantic_search` join this list when src/embed offers a
-// store-level search function (today it has vector and index primitives only).
+// ---- compare two samples of the store (src/store/compare-samples.ts) ----------------------------
+
+const compareSamplesInput = z.object({
+  a: z.string().min(1).describe('first sample (A), as in the VCF header'),
+  b: z.string().min(1).describe('second sample (B)'),
+  region: z.string().optional().describe('only variants in CHR, CHR:POS or CHR:BEG-END (1-based)'),
+  include: z.string().optional().describe('only variants passing this bcftools -i expression, e.g. INFO/AF<0.01'),
+  limit: z.number().int().min(0).max(100000).optional().describe('variant rows listed (default 1000); the counts cover every variant'),
+});
+
+export const compareSamplesCap: Capability<typeof compareSamplesInput> = {
+  name: 'compare_samples',
+  description: 'Compare two samples of the store over the variants either carries (non-reference): shared, only in A, only in B, and a genotype matrix (ref, het, hom_alt, missing, not_called: hom-ref implied where the sample\'s file holds the variant, not_called where it does not) with the concordance of sites both called. Rows: one per variant with both classes.',
+  input: compareSamplesInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => [['compare-samples', i.a, i.b, ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.limit !== undefined ? ['--limit', String(i.limit)] : [])]],
+  async run(i, ctx) {
+    const q = await import('./store/query.js');
+    const { compareSamples } = await import('./store/compare-samples.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const { rows, ...facts } = await compareSamples(store, i.a, i.b, { region: i.region, include: i.include, limit: i.limit });
+      return { rowCount: facts.variants, rows, facts: facts as unknown as Row };
+    } finally {
+      store.close();
+    }
+  },
+};
+
+// TODO(issue 7): `semantic_search` (free text) joins this list when text vectors are stored.
+
+// ---- similar variants (src/embed/similar.ts) ----------------------------------------------------
+
+const similarInput = z.object({
+  variant: z.string().min(1).describe('a stored variant: key CHROM:POS:REF:ALT, or CHROM:POS (the first stored key there)'),
+  k: z.number().int().min(1).max(1000).optional().describe('number of neighbours, the variant itself included (default 10)'),
+  by: z.enum(['features', 'carriers']).optional().describe('features: variant class, consequence, gene, ClinVar, AF, position and carriers (default); carriers: the carrier samples only (MinHash sketch)'),
+  region: z.string().optional().describe('only neighbours in CHR, CHR:POS or CHR:BEG-END'),
+  gene: z.string().optional().describe('only neighbours annotated in this gene'),
+  include: z.string().optional().describe('bcftools -i expression the neighbours must satisfy'),
+});
+
+export const similarVariants: Capability<typeof similarInput> = {
+  name: 'similar_variants',
+  description: 'Variants of the store most similar to a stored variant, nearest first, by deterministic feature vectors (class, consequence, gene, ClinVar, AF, position, carriers) or by shared carrier samples; each with its cosine distance and why (the components that matched most). Prefilters: region, gene, bcftools expression.',
+  input: similarInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => [['similar', i.variant, ...dbArgs(ctx), ...(i.k !== undefined ? ['-k', String(i.k)] : []), ...(i.by ? ['--by', i.by] : []), ...(i.region ? ['-r', i.region] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.include ? ['-i', i.include] : []), '--format', 'json']],
+  async run(i, ctx) {
+    const q = await import('./store/query.js');
+    const { similarVariants: similar } = await import('./embed/similar.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const r = await similar(store, { variant: i.variant, k: i.k, by: i.by, region: i.region, gene: i.gene, include: i.include });
+      return { rowCount: r.hits.length, rows: r.hits as unknown as Row[], facts: { query: r.query, by: r.by, used_ann_index: r.usedIndex } };
+    } finally {
+      store.close();
+    }
+  },
+};
 
 /** every capability, in the order tools are offered */
-export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, graphQueryCap, ingest] as unknown as Capability[];
+export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, compareSamplesCap, graphQueryCap, similarVariants, ingest] as unknown as Capability[];

@@ -272,6 +272,28 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
   const html = fs.readFileSync(path.join(cwd, 'trio.report.html'), 'utf8');
   assert.match(html, /^<!DOCTYPE html>/i);
   assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href="https?:/i, 'self-contained report');
+  // the file is stored in ./.vcf-agent of the working directory: one variant row per ALT allele
+  const alts = lines(run(`bcftools query -f '%ALT\\n' '${TRIO}'`)).flatMap((a) => a.split(',')).filter((a) => a !== '.' && a !== '<*>' && a !== '<NON_REF>').length;
+  const ws = path.join(cwd, '.vcf-agent');
+  const info = await runCli(['db', 'info', '--db', ws]);
+  assert.equal(info.code, 0, info.stderr);
+  const di = JSON.parse(info.stdout);
+  assert.equal(di.rows.variants, alts);
+  assert.equal(di.files.length, 1);
+  assert.equal(di.files[0].n_records, b.sn.get('number of records'));
+  assert.match(o, new RegExp(`^Workspace: .*\\.vcf-agent \\(file id 1, stored: ${alts.toLocaleString('en-US')} variant rows`, 'm'));
+  // the suggested next commands: each runs on that workspace, the variant queries return rows
+  const next = o.slice(o.indexOf('\nNext, try:\n')).split('\n').filter((l) => l.startsWith('  vcf-agent '));
+  assert.deepEqual(next.map((l) => l.split(/\s+/)[2]), ['variants', 'variants', 'gene', 'sample', 'ask']);
+  assert.match(next[2], /^  vcf-agent gene TTN /, 'a gene with HIGH-impact records');
+  assert.match(next[4], /needs a provider/);
+  for (const l of next.slice(0, 4)) {
+    const argv = sh(`printf '%s\\n' ${l.replace(/^\s*vcf-agent /, '').replace(/\s+#.*$/, '')}`).stdout.split('\n').filter(Boolean);
+    const x = await runCli([...argv, '--db', ws], { cwd });
+    assert.equal(x.code, 0, `${l}: ${x.stderr}`);
+    if (argv[0] === 'variants') assert.ok(lines(x.stdout).length > 1, `${l} returns rows`);
+    else assert.ok(JSON.parse(x.stdout).variants > 0, `${l}: ${x.stdout}`);
+  }
   fs.rmSync(cwd, { recursive: true, force: true });
   assert.match(o, /^Validation: valid/m);
   assert.match(o, new RegExp(`^  records +${b.sn.get('number of records')!.toLocaleString('en-US')}$`, 'm'));
@@ -283,7 +305,8 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
   assert.match(o, /^Functional impact \(SnpEff ANN/m);
   assert.match(o, /^ClinVar CLNSIG/m);
 
-  const c = await runCli(['analyze', '--no-report', 'examples/cohort.vcf.gz']);
+  const c = await runCli(['analyze', '--no-report', '--no-ingest', 'examples/cohort.vcf.gz']);
+  assert.doesNotMatch(c.stdout, /^(Workspace|Next, try):/m);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /^Validation: valid/m);
   assert.match(c.stdout, /^Genotypes per sample \(first 10 of 60/m);
@@ -292,12 +315,12 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
 
 test('cli: analyze --json equals the in-process summary; stdin works; --strict reflects warnings', skip, async () => {
   const s = await summarize(COHORT);
-  const r = await runCli(['analyze', '--no-report', '--json', COHORT]);
+  const r = await runCli(['analyze', '--no-report', '--no-ingest', '--json', COHORT]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.validation.errors, 0);
   assert.deepEqual(j.summary, JSON.parse(JSON.stringify(s)));
-  const p = await runCli(['analyze', '--no-report', '--json', '--strict', '-'], { input: fs.readFileSync(TRIO) });
+  const p = await runCli(['analyze', '--no-report', '--no-ingest', '--json', '--strict', '-'], { input: fs.readFileSync(TRIO) });
   const pj = JSON.parse(p.stdout);
   assert.equal(p.code, pj.validation.warnings ? 1 : 0, p.stderr);
   assert.equal(pj.file, '-');
@@ -310,10 +333,41 @@ test('cli: analyze on bad input fails with one line and exit 2', async () => {
   const missing = await runCli(['analyze', 'no/such/file.vcf']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^vcf-agent: no\/such\/file\.vcf: .*\[INPUT_NOT_FOUND\]\n$/);
-  const junk = await runCli(['analyze', '--no-report', '-'], { input: Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x10, 0x20, 0x30]) });
+  const junk = await runCli(['analyze', '--no-report', '--no-ingest', '-'], { input: Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x10, 0x20, 0x30]) });
   assert.equal(junk.code, 2);
   assert.doesNotMatch(junk.stderr + junk.stdout, /\n\s+at /, 'no stack trace');
   assert.match(junk.stdout, /^Validation: INVALID/m);
   const usage = await runCli(['analyze']);
   assert.equal(usage.code, 2);
+});
+
+test('cli: analyze - stores stdin under the name "-" in --db; a file with errors is not stored', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'analyze-ingest-'));
+  try {
+    const ws = path.join(dir, 'ws');
+    // summarised but invalid (a bad QUAL): not stored, no workspace created
+    const bad = '##fileformat=VCFv4.2\n##contig=<ID=1,length=1000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\t.\tA\tG\t.\tPASS\t.\n1\t200\t.\tA\tG\tabc\tPASS\t.\n';
+    const r = await runCli(['analyze', '--no-report', '--db', ws, '-'], { input: bad, cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /^Summary$/m);
+    assert.doesNotMatch(r.stdout, /^(Workspace|Next, try):/m);
+    assert.ok(!fs.existsSync(ws), 'nothing stored for a file with errors');
+    const t = await runCli(['analyze', '--no-report', '--db', ws, '-'], { input: fs.readFileSync(TRIO), cwd: dir });
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /^Next, try:$/m);
+    assert.match(t.stdout, new RegExp(`^  vcf-agent sample child --db ${ws.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
+    const after = JSON.parse((await runCli(['db', 'info', '--db', ws])).stdout);
+    const trio = after.files.filter((f: { path: string }) => f.path === '-');
+    assert.equal(trio.length, 1, JSON.stringify(after.files));
+    assert.equal(trio[0].samples_n, 3);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['ws'], 'only the workspace is written (no spool left, no report)');
+    // the same content again: already stored, nothing doubled
+    const again = await runCli(['analyze', '--no-report', '--json', '--db', ws, '-'], { input: fs.readFileSync(TRIO), cwd: dir });
+    const j = JSON.parse(again.stdout);
+    assert.equal(j.ingest.status, 'unchanged');
+    assert.equal(j.ingest.fileId, trio[0].file_id);
+    assert.equal(JSON.parse((await runCli(['db', 'info', '--db', ws])).stdout).rows.variants, after.rows.variants);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -253,8 +253,8 @@ test('every command reads BCF: query (native and general path), filter, stats, v
   assert.match(v.stdout, /INVALID \(12 records, 10 errors/);
   assert.equal(v.code, vt.code);
   assert.equal(v.stdout.split(EDGE_BCF).join('F'), vt.stdout.split(text).join('F'));
-  const an = await runCli(['analyze', EDGE_BCF]);
-  const at = await runCli(['analyze', text]);
+  const an = await runCli(['analyze', '--no-report', '--no-ingest', EDGE_BCF]);
+  const at = await runCli(['analyze', '--no-report', '--no-ingest', text]);
   assert.equal(an.code, at.code, an.stderr);
   assert.match(an.stdout, /compression\s+bcf/);
   assert.match(an.stdout, /records\s+12/);

@@ -382,18 +382,18 @@ test('contig naming in query, filter and stats (VCF and BCF): aliases used with 
 
 test('build: shown by analyze (text and --json) and stats --json', async () => {
   const { runCli } = await import('./helpers/cli.js');
-  const a = await runCli(['analyze', FIXTURE]);
+  const a = await runCli(['analyze', '--no-report', '--no-ingest', FIXTURE]);
   assert.equal(a.code, 0, a.stderr);
   assert.match(a.stdout, /\nReference build: GRCh37, from ##contig lengths: 1 length 249250621 = GRCh37, X length 155270560 = GRCh37\n/);
-  const j = JSON.parse((await runCli(['analyze', '--json', FIXTURE])).stdout);
+  const j = JSON.parse((await runCli(['analyze', '--no-report', '--no-ingest', '--json', FIXTURE])).stdout);
   assert.deepEqual([j.build.build, j.build.name, j.build.source], ['GRCh37', 'GRCh37', 'contig-lengths']);
   const s = JSON.parse((await runCli(['stats', '--json', FIXTURE])).stdout);
   assert.deepEqual(s.build, j.build);
   // no lengths: unknown, with the reason in text, null in JSON
   const bare = tmpFile('nobuild.vcf', '##fileformat=VCFv4.2\n##contig=<ID=1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tC\t.\t.\t.\n');
-  const u = await runCli(['analyze', bare]);
+  const u = await runCli(['analyze', '--no-report', '--no-ingest', bare]);
   assert.match(u.stdout, /\nReference build: unknown \(no ##contig lengths or ##reference naming GRCh37\/GRCh38\)\n/);
-  assert.equal(JSON.parse((await runCli(['analyze', '--json', bare])).stdout).build, null);
+  assert.equal(JSON.parse((await runCli(['analyze', '--no-report', '--no-ingest', '--json', bare])).stdout).build, null);
   assert.equal(JSON.parse((await runCli(['stats', '--json', bare])).stdout).build, null);
   if (!SKIP_SHARED) {
     const pg = JSON.parse((await runCli(['stats', '--json', sharedPath('d_cohort/platinum/PG_NA12878_chr21.vcf.gz')])).stdout);

@@ -16,10 +16,13 @@ export function register(program: Command): void {
     .option('--max-line-bytes <n>', 'longest accepted line', parseIntOpt('--max-line-bytes'))
     .option('--report <file>', 'HTML report to write (default: <basename>.report.html in the current directory; stdin: stdin.report.html)')
     .option('--no-report', 'do not write the HTML report')
-    .addHelpText('after', '\nThe HTML report (as `vcf-agent report`) is written when the file could be summarised; a report that\ncannot be written is mentioned and does not change the exit code.\nExit codes: 0 valid, 1 warnings under --strict, 2 invalid input or usage, 3 internal failure.')
-    .action(action(async (file: string, o: { json?: boolean; strict?: boolean; maxErrors: number; maxLineBytes?: number; report?: string | false }) => {
+    .option('--db <dir>', 'workspace the file is stored in (default $VCF_AGENT_DB or ./.vcf-agent)')
+    .option('--no-ingest', 'do not store the file in the workspace')
+    .addHelpText('after', '\nThe HTML report (as `vcf-agent report`) is written when the file could be summarised; a report that\ncannot be written is mentioned and does not change the exit code.\nA file without validation errors is also stored in the workspace (as `vcf-agent ingest`; stdin under\nthe name "-"), and commands to try on it are printed; a failed ingest is mentioned and does not change\nthe exit code.\nExit codes: 0 valid, 1 warnings under --strict, 2 invalid input or usage, 3 internal failure.')
+    .action(action(async (file: string, o: { json?: boolean; strict?: boolean; maxErrors: number; maxLineBytes?: number; report?: string | false; db?: string; ingest: boolean }) => {
       const report = o.report === false ? undefined : (o.report ?? defaultReportName(file));
-      const r = await analyze(file, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes, report });
+      const ingest = o.ingest ? { db: o.db, dbArg: o.db } : undefined;
+      const r = await analyze(file, { maxErrors: o.maxErrors, maxLineBytes: o.maxLineBytes, report, ingest });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(renderAnalyze(r));
       if (r.validation.errors) {
@@ -34,6 +37,11 @@ export function register(program: Command): void {
 const fmtN = (n: number) => n.toLocaleString('en-US');
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
 const fmtQ = (q: number) => (Number.isInteger(q) ? String(q) : q.toFixed(2).replace(/0+$/, '').replace(/\.$/, ''));
+
+/** an argument as a POSIX shell reads it back */
+export function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
 
 function table(rows: Array<[string, string]>, indent = '  '): string[] {
   const w = Math.max(...rows.map((x) => x[0].length));
@@ -69,6 +77,17 @@ export function renderAnalyze(r: AnalyzeResult): string {
   if (s) out.push('', ...renderSummary(s));
   if (r.report) out.push('', `HTML report: ${r.report.path}`);
   if (r.reportError) out.push('', r.reportError);
+  if (r.ingest) {
+    const g = r.ingest;
+    out.push('', `Workspace: ${g.workspace} (file id ${g.fileId}, ${g.status === 'unchanged' ? 'already stored' : 'stored'}: ${fmtN(g.variants)} variant rows, ${fmtN(g.genotypes)} stored genotypes, ${fmtN(g.samples)} samples)`);
+  }
+  if (r.ingestError) out.push('', r.ingestError);
+  if (r.next?.length) {
+    out.push('', 'Next, try:');
+    const cmds = r.next.map((n) => `vcf-agent ${n.argv.map(shellQuote).join(' ')}`);
+    const w = Math.min(60, Math.max(...cmds.map((c) => c.length)));
+    r.next.forEach((n, i) => out.push(`  ${cmds[i].padEnd(w)}  # ${n.what}`));
+  }
   out.push('');
   return out.join('\n');
 }

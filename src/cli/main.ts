@@ -20,6 +20,7 @@ import { register as registerReport } from './report.js';
 import { register as registerAsk } from './ask.js';
 import { register as registerChat } from './chat.js';
 import { register as registerServe } from './serve.js';
+import { register as registerSimilar } from './similar.js';
 
 installProcessHandlers();
 
@@ -48,6 +49,7 @@ registerReport(program);
 registerAsk(program);
 registerChat(program);
 registerServe(program);
+registerSimilar(program);
 
 for (const c of program.commands) c.exitOverride();
 

@@ -80,6 +80,27 @@ export function register(program: Command): void {
     }));
 
   program
+    .command('compare-samples')
+    .description('compare two samples of the store: shared and private non-reference variants, genotype matrix and concordance')
+    .argument('<a>', 'first sample (A)')
+    .argument('<b>', 'second sample (B)')
+    .option(...dbOpt)
+    .option('-r, --regions <region>', 'only variants in CHR, CHR:POS or CHR:BEG-END')
+    .option('-i, --include <expr>', 'only variants passing this bcftools expression (e.g. INFO/AF<0.01)')
+    .option('--limit <n>', 'variant rows listed (default 1000; the counts cover every variant)', parseIntOpt('--limit'))
+    .addHelpText('after', '\nPrints JSON: shared / onlyA / onlyB counts, matrix[class of A][class of B] over ref, het, hom_alt,\nmissing and not_called (the sample\'s files do not hold the variant), concordance of sites both\ncalled, and one row per variant.')
+    .action(action(async (a: string, b: string, o: { db?: string; regions?: string; include?: string; limit?: number }) => {
+      const { openForRead } = await q();
+      const { compareSamples } = await import('../store/compare-samples.js');
+      const store = await openForRead(o.db);
+      try {
+        process.stdout.write(JSON.stringify(await compareSamples(store, a, b, { region: o.regions, include: o.include, limit: o.limit }), null, 2) + '\n');
+      } finally {
+        store.close();
+      }
+    }));
+
+  program
     .command('samples')
     .description('samples in the store, with the file each comes from')
     .option(...dbOpt)

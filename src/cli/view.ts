@@ -6,7 +6,7 @@ import { action, commandLine, parseIntOpt, warn } from './run.js';
 export function register(program: Command): void {
   program
     .command('view')
-    .description('print or convert a VCF (plain, gzip, BGZF, bzip2 or "-" for stdin) as bcftools view does: subset samples, drop genotypes, recompute AC/AN')
+    .description('print or convert a VCF (plain, gzip, BGZF, bzip2 or "-" for stdin) as bcftools view does: subset samples, drop genotypes, recompute AC/AN, filter sites (-i/-e, -c/-q, -v, -f, -p, -u, -x ...), trim alleles (-a, -A), regions (-r/-R) and targets (-t/-T)')
     .argument('[file]', 'input VCF, or - for stdin (the default when stdin is not a terminal)')
     .argument('[regions...]', 'regions to restrict to (as -r; need an index)')
     .option('-s, --samples <list>', 'comma-separated samples to keep, in this order; ^A,B keeps all but A and B')

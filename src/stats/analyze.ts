@@ -1,6 +1,9 @@
 /**
  * `analyze`: the README's main job. Validates a file and summarises it in one call.
  * With `report`, also writes the HTML report (src/report: a third pass, the stats core).
+ * With `ingest`, a file without validation errors is also stored in the workspace (src/store
+ * ingestFiles) and `next` lists commands to try on it, each checked to return rows there.
+ * stdin is ingested from its spool and catalogued under the name "-" (the spool is removed).
  *
  * Two streaming passes over the input (validation, then the summary); stdin (`-`) is first
  * spooled to a temporary file so both passes can read it, and the file is removed afterwards.
@@ -30,7 +33,25 @@ export interface AnalyzeResult {
   /** the HTML report written (options.report), or why it was not */
   report?: { path: string; bytes: number };
   reportError?: string;
+  /** the file stored in the workspace (options.ingest), or why it was not */
+  ingest?: AnalyzeIngest;
+  ingestError?: string;
+  /** commands to try on the ingested file (argv after the program name), each with what it shows */
+  next?: NextCommand[];
 }
+
+export interface AnalyzeIngest {
+  workspace: string;
+  fileId: number;
+  /** 'unchanged': the same content was already in the workspace */
+  status: 'ingested' | 'unchanged';
+  records: number;
+  variants: number;
+  genotypes: number;
+  samples: number;
+}
+
+export interface NextCommand { argv: string[]; what: string }
 
 export interface AnalyzeOptions {
   /** stop the validation report after N problems (default 20; 0 = no limit) */
@@ -38,6 +59,11 @@ export interface AnalyzeOptions {
   maxLineBytes?: number;
   /** write the HTML report (src/report) to this path when the file could be summarised */
   report?: string;
+  /**
+   * store the file in this workspace when it has no validation errors (db: --db, else
+   * $VCF_AGENT_DB, else ./.vcf-agent; dbArg: put `--db DIR` in the suggested commands)
+   */
+  ingest?: { db?: string; dbArg?: string; lockWaitMs?: number };
   /** readable to spool when file is '-' (default process.stdin) */
   stdin?: NodeJS.ReadableStream;
 }
@@ -91,7 +117,88 @@ async function analyzePath(file: string, shown: string, opts: AnalyzeOptions): P
       res.reportError = `report not written: ${e.oneLine().replaceAll(file, shown)}`;
     }
   }
+  if (summary && opts.ingest && !validation.errors) {
+    try {
+      const { ingestFiles } = await import('../store/ingest.js');
+      const r = await ingestFiles([file], { db: opts.ingest.db, lockWaitMs: opts.ingest.lockWaitMs });
+      const f = r.files[0];
+      if (shown !== file && f.status === 'ingested') await relabel(opts.ingest.db, f.fileId, shown, opts.ingest.lockWaitMs);
+      res.ingest = { workspace: r.workspace, fileId: f.fileId, status: f.status, records: f.records, variants: f.variants, genotypes: f.genotypes, samples: f.samples };
+      res.next = await nextCommands(opts.ingest.db, opts.ingest.dbArg, f.fileId, summary);
+    } catch (e) {
+      if (!(e instanceof VcfError)) throw e;
+      res.ingestError = `not stored in the workspace: ${e.oneLine().replaceAll(file, shown)}`;
+    }
+  }
   return res;
+}
+
+/** the catalog path of a file ingested from the stdin spool becomes `name` ("-") */
+async function relabel(db: string | undefined, fileId: number, name: string, lockWaitMs?: number): Promise<void> {
+  const { acquireWriterLock, resolveWorkspace } = await import('../store/workspace.js');
+  const { LanceStore, sqlStr } = await import('../store/tables.js');
+  const ws = resolveWorkspace(db);
+  const lock = await acquireWriterLock(ws, 'analyze (stdin name)', lockWaitMs);
+  try {
+    const store = await LanceStore.open(ws, false);
+    try {
+      await store.tables.files.update({ where: `file_id = ${fileId}`, valuesSql: { path: sqlStr(name) } });
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Commands to try on an ingested file, each checked on the store to return rows for it: a region
+ * (the span of its first variant rows), a rare-variant expression (AF < 1%, AF < 5%, or singletons
+ * AC=1, whichever first matches), a gene (HIGH, then MODERATE impact genes of the summary, else the
+ * first annotated gene), its first sample, and an `ask` question (which needs an AI provider).
+ */
+async function nextCommands(db: string | undefined, dbArg: string | undefined, fileId: number, s: VcfSummary): Promise<NextCommand[]> {
+  const q = await import('../store/query.js');
+  const store = await q.openForRead(db);
+  const dbA = dbArg ? ['--db', dbArg] : [];
+  const out: NextCommand[] = [];
+  try {
+    const has = async (vq: Omit<import('../store/query.js').VariantQuery, 'fileId' | 'limit'>): Promise<boolean> => {
+      try {
+        return (await q.queryVariants(store, { ...vq, fileId, limit: 1 })).rows.length > 0;
+      } catch (e) {
+        if (e instanceof VcfError) return false;
+        throw e;
+      }
+    };
+    const first = (await q.queryVariants(store, { fileId, limit: 20 })).rows;
+    if (first.length) {
+      const chrom = first[0].chrom as string;
+      const same = first.filter((r) => r.chrom === chrom);
+      const region = `${chrom}:${first[0].pos as number}-${same[same.length - 1].pos as number}`;
+      out.push({ argv: ['variants', ...dbA, '-r', region], what: 'variants in a region (this file\'s first rows)' });
+    }
+    const rare: Array<[string, string]> = [['INFO/AF<0.01', 'rare variants (AF < 1%)'], ['INFO/AF<0.05', 'uncommon variants (AF < 5%)'], ['INFO/AC==1', 'singletons (one ALT allele among the called genotypes)']];
+    for (const [expr, what] of rare) {
+      if (await has({ include: expr })) { out.push({ argv: ['variants', ...dbA, '-i', expr, '--limit', '20'], what }); break; }
+    }
+    const genes: string[] = [];
+    if (s.impact) {
+      genes.push(...s.impact.genes.filter((g) => g.high).map((g) => g.gene));
+      genes.push(...[...s.impact.genes].filter((g) => g.moderate).sort((a, b) => b.moderate - a.moderate).map((g) => g.gene));
+    }
+    for (const r of first) if (typeof r.gene === 'string' && r.gene) genes.push(r.gene);
+    let gene: string | undefined;
+    for (const g of [...new Set(genes)].slice(0, 5)) if (await has({ gene: g })) { gene = g; break; }
+    if (gene) out.push({ argv: ['gene', gene, ...dbA], what: 'one gene: its variants, impacts, ClinVar, carriers' });
+    const sample = s.sampleCounts[0]?.name;
+    if (sample) out.push({ argv: ['sample', sample, ...dbA], what: 'one sample: calls by zygosity and impact, top genes, ClinVar' });
+    const question = gene ? `which samples carry a variant in ${gene}, and with which genotypes?` : sample ? `how many variants does ${sample} carry, and how many are rare?` : 'what does the workspace hold?';
+    out.push({ argv: ['ask', ...dbA, question], what: 'the AI agent; needs a provider (OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST; see vcf-agent ask --help)' });
+  } finally {
+    store.close();
+  }
+  return out;
 }
 
 /** The build from the file's header (read again: cheap, the records are not touched). */

@@ -17,10 +17,11 @@
  * reference lacks, under either chr spelling, are only trimmed); the choice is the catalog's `norm`.
  * Annotations: see annotations.ts (ANN, CSQ/--csq-tag, EFF, ClinVar INFO, --gff, --clinvar).
  *
- * Test hook: with VCF_AGENT_TEST_PAUSE_PHASE=P (parse, append, index, commit, graph) the ingest
+ * Test hook: with VCF_AGENT_TEST_PAUSE_PHASE=P (parse, append, index, embed, commit, graph) the ingest
  * prints `vcf-agent: paused in phase P` on stderr at that point and waits until it is killed, so a
  * crash test can SIGKILL it at a known place (parse: records of the first batch converted, nothing
- * appended; append: the first batch appended; index: scalar indexes being built; commit: just before
+ * appended; append: the first batch appended; index: scalar indexes being built; embed: vectors
+ * written (src/embed/vectors.ts), not yet committed; commit: just before
  * the catalog row becomes committed; graph: part of the graph COPY done).
  */
 import { createHash } from 'node:crypto';
@@ -59,7 +60,7 @@ export interface IngestOptions {
   onProgress?: (file: string, records: number) => void;
 }
 
-export type IngestPhase = 'recover' | 'hash' | 'parse' | 'append' | 'index' | 'commit' | 'graph' | 'done';
+export type IngestPhase = 'recover' | 'hash' | 'parse' | 'append' | 'index' | 'embed' | 'commit' | 'graph' | 'done';
 
 /** VCF_AGENT_TEST_PAUSE_PHASE: stop here until killed (see the header comment) */
 export async function pausePoint(phase: string): Promise<void> {
@@ -197,6 +198,12 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
   await store.buildIndexes('genotypes');
   await store.buildIndexes('refblocks');
 
+  // embed phase (src/embed/vectors.ts): vectors of this file's keys, invisible until the commit
+  opts.onPhase?.('embed', file);
+  const embed = await import('../embed/vectors.js');
+  await embed.embedPhase(store, fileId);
+  await pausePoint('embed');
+
   opts.onPhase?.('commit', file);
   await pausePoint('commit');
   await store.tables.files.update({
@@ -211,6 +218,7 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
       committed: sqlStr(new Date().toISOString()),
     },
   });
+  await embed.pruneSuperseded(store);
   return { file, fileId, status: 'ingested', records: conv.records, variants: conv.nVariants, genotypes: conv.nGenotypes, samples: header.samples.length, skippedAlleles: conv.skipped, refBlocks: conv.nRefBlocks };
 }
 

@@ -37,6 +37,13 @@ export interface VariantQuery {
   gene?: string;
   sample?: string;
   limit?: number;
+  /** leave out the first N matching rows (paging) */
+  offset?: number;
+  /** also count every matching row (`total`), past the page: LanceDB countRows when no expression
+   *  or sample needs evaluating, else counted in the streaming pass (rows past the page are not kept) */
+  count?: boolean;
+  /** only these variant rows (vid values) */
+  vids?: Array<string | number | bigint>;
   /** bcftools -i expression (evaluated on the rebuilt split record; simple parts pushed down) */
   include?: string;
   /** bcftools -e expression */
@@ -54,6 +61,8 @@ export interface VariantResult {
   pushed: string[];
   /** rows read from LanceDB before the expression (equal to rows.length without -i/-e) */
   scanned: number;
+  /** every matching row, past offset and limit: set with `count`, or when the scan was not cut short */
+  total?: number;
 }
 
 export const VARIANT_COLUMNS = ['chrom', 'pos', 'id', 'ref', 'alt', 'qual', 'filter', 'key', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'hgvs_c', 'hgvs_p', 'af', 'ac', 'an', 'dp', 'clnsig', 'file_id'];
@@ -129,9 +138,22 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   if (region) parts.push(regionFilter(region));
   if (q.gene) parts.push(`array_has_any(genes, [${sqlStr(q.gene)}])`);
   if (q.fileId !== undefined) parts.push(`file_id = ${q.fileId}`);
+  if (q.vids) parts.push(q.vids.length ? `vid IN (${q.vids.map((v) => String(BigInt(v))).join(',')})` : 'vid < 0');
   const pushed = q.include !== undefined ? pushdownSql(q.include, { afIsPerAllele: await afPerAllele(store) }) : [];
   parts.push(...pushed);
   const limit = q.limit ?? 1_000_000_000;
+  const offset = q.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new VcfError('USAGE', `offset must be a whole number >= 0, got ${offset}`, {}, 'usage');
+  /** matching rows seen so far (the page is rows offset+1 .. offset+limit of them) */
+  let matched = 0;
+  const full = (): boolean => out.length >= limit && !q.count;
+  /** a matching row: kept when it falls in the page */
+  const keep = (r: Row): boolean => {
+    matched++;
+    if (matched <= offset || out.length >= limit) return false;
+    out.push(r);
+    return true;
+  };
   const needRecord = q.include !== undefined || q.exclude !== undefined || !!q.withVcf;
   const evals = needRecord ? await evaluators(store, q) : undefined;
   const cols = needRecord ? [...new Set([...VARIANT_COLUMNS, ...RECORD_COLUMNS])] : VARIANT_COLUMNS;
@@ -156,17 +178,23 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   };
   const columns = [...VARIANT_COLUMNS, ...(q.sample ? SAMPLE_COLUMNS : [])];
   if (!q.sample) {
-    let query = store.tables.variants.query().where(parts.join(' AND ')).select(cols);
-    if (!evals?.size || (q.include === undefined && q.exclude === undefined)) query = query.limit(limit);
+    const where = parts.join(' AND ');
+    const noExpr = !evals?.size || (q.include === undefined && q.exclude === undefined);
+    let query = store.tables.variants.query().where(where).select(cols);
+    if (noExpr) query = query.limit(Math.min(offset + limit, 2 ** 31 - 1));
+    let cut = false;
     for await (const b of query) {
       for (const v of b.toArray() as Row[]) {
+        if (noExpr && matched < offset) { matched++; scanned++; continue; } // before the page: not rebuilt
         const r = accept(v);
-        if (r) out.push(r);
-        if (out.length >= limit) break;
+        if (r) keep(r);
+        if (out.length >= limit && (noExpr || !q.count)) { cut = true; break; }
       }
-      if (out.length >= limit) break;
+      if (cut) break;
     }
-    return { rows: out, columns, pushed, scanned };
+    // without an expression LanceDB counts the pushed-down filter itself
+    const total = q.count && noExpr ? await store.tables.variants.countRows(where) : cut ? undefined : matched;
+    return { rows: out, columns, pushed, scanned, ...(total !== undefined ? { total } : {}) };
   }
   // sample: its stored calls (region on the genotypes table), then the variant rows by vid
   const gParts = [vis, `sample = ${sqlStr(q.sample)}`, `zygosity != 'missing'`];
@@ -185,24 +213,25 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     const got = new Map(vrows.map((v) => [String(v.vid), v]));
     for (const [vid, c] of byVid) {
       const v = got.get(vid);
-      if (!v || out.length >= limit) continue;
+      if (!v || full()) continue;
       const r = accept(v);
       if (!r) continue;
       delete r.vid;
-      out.push({ ...r, sample: c.sample, gt: c.gt, zygosity: c.zygosity, gt_dp: c.dp, gt_gq: c.gq });
+      keep({ ...r, sample: c.sample, gt: c.gt, zygosity: c.zygosity, gt_dp: c.dp, gt_gq: c.gq });
     }
     pending = [];
   };
+  let cut = false;
   for await (const b of calls) {
     for (const c of b.toArray() as Row[]) {
       pending.push(c);
       if (pending.length >= 2000) await drain();
-      if (out.length >= limit) break;
+      if (full()) { cut = true; break; }
     }
-    if (out.length >= limit) break;
+    if (cut) break;
   }
   await drain();
-  return { rows: out, columns, pushed, scanned };
+  return { rows: out, columns, pushed, scanned, ...(cut ? {} : { total: matched }) };
 }
 
 /** The stored header of a committed file (for --format vcf). */

@@ -1,0 +1,154 @@
+/**
+ * Similar-variant search over the store's `vectors` table (vectors.ts): the k nearest variant keys
+ * to a stored variant, by feature vector (`features`) or carrier sketch (`carriers`), with an SQL
+ * prefilter (committed rows, region, gene) applied before the vector search and a bcftools
+ * expression (-i) evaluated through the store's expression path (queryVariants) on the variant rows.
+ * Each hit comes with its cosine distance and why (whyText: the feature components that matched most).
+ */
+import { VcfError } from '../vcf/errors.js';
+import { parseRegion, queryVariants } from '../store/query.js';
+import { sqlStr, visibleFilterOf, type LanceStore } from '../store/tables.js';
+import { FEATURE_VERSION, whyText } from './features.js';
+import { planUsesIndex, searchPlan, vectorSearch } from './search.js';
+import { openVectors, splitKey } from './vectors.js';
+
+export type SimilarBy = 'features' | 'carriers' | 'text';
+
+export interface SimilarQuery {
+  /** a variant key CHROM:POS:REF:ALT, or CHROM:POS (the first stored key there) */
+  variant?: string;
+  /** free text (needs --by text) */
+  text?: string;
+  k?: number;
+  /** bcftools -i expression on the hits' split records */
+  include?: string;
+  /** CHR, CHR:POS or CHR:BEG-END */
+  region?: string;
+  gene?: string;
+  by?: SimilarBy;
+}
+
+export interface SimilarHit {
+  key: string; chrom: string; pos: number; gene: string | null; impact: string | null; vtype: string; af: number | null;
+  n_carriers: number;
+  /** cosine distance (1 - cosine similarity) */
+  distance: number;
+  why: string;
+}
+
+export interface SimilarResult {
+  query: string;
+  by: SimilarBy;
+  hits: SimilarHit[];
+  /** the SQL prefilter applied before the vector search */
+  where: string;
+  /** whether LanceDB used an ANN index (false: exact search) */
+  usedIndex: boolean;
+}
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+
+function toF32(v: unknown): Float32Array {
+  if (v instanceof Float32Array) return v;
+  const a = v as { toArray?: () => ArrayLike<number> } & Iterable<number>;
+  return Float32Array.from(typeof a.toArray === 'function' ? a.toArray() : [...a]);
+}
+
+/** keep, per key, only the row with the largest visible file_id (see vectors.ts) */
+async function newestOnly(table: import('@lancedb/lancedb').Table, rows: Row[], vis: string): Promise<Row[]> {
+  if (!rows.length) return rows;
+  const keys = [...new Set(rows.map((r) => r.key as string))];
+  const all = (await table.query().where(`(${vis}) AND key IN (${keys.map(sqlStr).join(',')})`).select(['key', 'file_id']).toArray()) as Row[];
+  const max = new Map<string, number>();
+  for (const r of all) max.set(r.key as string, Math.max(max.get(r.key as string) ?? -1, num(r.file_id)));
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const k = r.key as string;
+    if (num(r.file_id) !== max.get(k) || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export async function similarVariants(store: LanceStore, q: SimilarQuery): Promise<SimilarResult> {
+  const by = q.by ?? 'features';
+  const k = q.k ?? 10;
+  if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new VcfError('USAGE', `-k must be an integer from 1 to 10000 (got ${k})`, {}, 'usage');
+  if (by === 'text' || q.text !== undefined) {
+    throw new VcfError('USAGE', 'similar --by text / --text is not available yet: text vectors are not stored in the workspace (use --by features or --by carriers with a VARIANT)', {}, 'usage');
+  }
+  if (!q.variant) throw new VcfError('USAGE', 'similar needs a VARIANT (CHROM:POS:REF:ALT or CHROM:POS)', {}, 'usage');
+  const table = await openVectors(store, false);
+  if (!table) throw new VcfError('STORE_NO_VECTORS', 'the workspace has no vectors table: ingest a file with this version of vcf-agent', { file: store.ws.dir });
+  try {
+    const vis = visibleFilterOf(await store.files());
+    // the query variant
+    const spec = q.variant.trim();
+    const isKey = spec.split(':').length >= 4;
+    let where: string;
+    if (isKey) where = `key = ${sqlStr(spec)}`;
+    else {
+      const m = /^(.+):([\d,]+)$/.exec(spec);
+      if (!m) throw new VcfError('USAGE', `bad VARIANT "${spec}" (expected CHROM:POS:REF:ALT or CHROM:POS)`, {}, 'usage');
+      where = `chrom = ${sqlStr(m[1])} AND pos = ${Number(m[2].replace(/,/g, ''))}`;
+    }
+    const cand = (await table.query().where(`(${vis}) AND ${where}`).select(['key', 'file_id', 'fvec', 'cvec', 'feature_version']).toArray()) as Row[];
+    const qrows = (await newestOnly(table, cand, vis)).sort((a, b) => (a.key as string).localeCompare(b.key as string));
+    if (!qrows.length) throw new VcfError('STORE_NO_VARIANT', `no stored variant ${spec}`, { file: store.ws.dir }, 'usage');
+    const qrow = qrows[0];
+    if (num(qrow.feature_version) !== FEATURE_VERSION) throw new VcfError('STORE_VECTORS_VERSION', `vectors were computed with feature version ${num(qrow.feature_version)}, this vcf-agent uses ${FEATURE_VERSION}: ingest again into a fresh workspace`, { file: store.ws.dir });
+    const qf = toF32(qrow.fvec), qc = toF32(qrow.cvec);
+    const column = by === 'carriers' ? 'cvec' : 'fvec';
+    const qv = by === 'carriers' ? qc : qf;
+    if (by === 'carriers' && !qc.some((x) => x !== 0)) throw new VcfError('USAGE', `${qrow.key} has no carriers in the store: --by carriers needs a variant with stored non-reference calls`, {}, 'usage');
+
+    // prefilter: visibility, region, gene; the expression through the store's expression path
+    const parts = [`(${vis})`];
+    if (q.region) {
+      const r = parseRegion(q.region);
+      parts.push(`chrom = ${sqlStr(r.chrom)}`);
+      if (r.end !== undefined) parts.push(`pos <= ${r.end}`);
+      if (r.start !== undefined) parts.push(`end >= ${r.start}`);
+    }
+    if (q.gene) parts.push(`array_has_any(genes, [${sqlStr(q.gene)}])`);
+    if (by === 'carriers') parts.push('n_carriers > 0');
+    if (q.include !== undefined) {
+      const pass = await queryVariants(store, { include: q.include, region: q.region, gene: q.gene });
+      const keys = [...new Set(pass.rows.map((r) => r.key as string))];
+      parts.push(keys.length ? `key IN (${keys.map(sqlStr).join(',')})` : 'false');
+    }
+    const filter = parts.join(' AND ');
+    // fetch more than k: rows superseded by a newer one are dropped, and ties at the k-th distance
+    // are broken by key, so the answer is the same on every run
+    let fetch = Math.max(2 * k, k + 10);
+    let hits: Row[] = [];
+    for (;;) {
+      const rows = await vectorSearch(table, qv, { column, k: fetch, where: filter, select: ['key', 'chrom', 'pos', 'gene', 'impact', 'vtype', 'af', 'n_carriers', 'fvec', 'cvec', 'file_id'] });
+      hits = await newestOnly(table, rows, vis);
+      if (rows.length < fetch || hits.length >= k + 1) break;
+      fetch *= 4;
+    }
+    hits.sort((a, b) => num(a._distance) - num(b._distance) || (a.key as string).localeCompare(b.key as string));
+    const plan = await searchPlan(table, qv, { column, k, where: filter });
+    const out: SimilarHit[] = hits.slice(0, k).map((h) => {
+      const hf = toF32(h.fvec), hc = toF32(h.cvec);
+      let why = whyText(qf, hf);
+      if (by === 'carriers') {
+        let dot = 0;
+        for (let i = 0; i < qc.length; i++) dot += qc[i] * hc[i];
+        why = `carrier overlap (Jaccard estimate) ${Math.max(0, dot).toFixed(2)}${why ? '; ' + why : ''}`;
+      }
+      return {
+        key: h.key as string, chrom: h.chrom as string, pos: num(h.pos), gene: (h.gene as string | null) ?? null, impact: (h.impact as string | null) ?? null,
+        vtype: h.vtype as string, af: h.af === null || h.af === undefined ? null : num(h.af), n_carriers: num(h.n_carriers),
+        distance: Math.max(0, num(h._distance)), why,
+      };
+    });
+    return { query: qrow.key as string, by, hits: out, where: filter, usedIndex: planUsesIndex(plan) };
+  } finally {
+    table.close();
+  }
+}
+
+export { splitKey };
