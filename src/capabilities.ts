@@ -197,7 +197,7 @@ export const queryVariants: Capability<typeof queryInput> = {
   write: false,
   paths: (i) => (i.file ? [i.file] : []),
   commands(i, ctx) {
-    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), ...(i.offset ? ['--offset', String(i.offset)] : []), ...(i.limit !== undefined ? ['--limit', String(i.limit)] : []), '--format', 'json']];
+    if (!i.file) return [['variants', ...dbArgs(ctx), ...(i.region ? ['-r', i.region] : []), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.sample ? ['--sample', i.sample] : []), '--format', 'json']]; // every row: what rowCount counts (limit/offset only page)
     // -r needs an index; without one the region is streamed (-t), as the run does
     const regionFlag = i.region ? [hasIndex(i.file) ? '-r' : '-t', i.region] : [];
     return [['query', '-f', typedFormat(i.format ?? DEFAULT_QUERY_FORMAT), ...(i.include ? ['-i', i.include] : []), ...(i.exclude ? ['-e', i.exclude] : []), ...(i.sample ? ['-s', i.sample] : []), ...regionFlag, i.file]];

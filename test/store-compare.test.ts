@@ -147,3 +147,48 @@ test('compare_samples: a capability (agent tool) and the CLI command give the sa
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^vcf-agent: .*no sample "nobody".*\[STORE_NO_SAMPLE\]\n$/);
 });
+
+test('queryVariants pages with offset and counts every match (total), with and without an expression or sample', async () => {
+  const { queryVariants } = await import('../src/store/query.js');
+  const s = await store();
+  try {
+    const all = (await queryVariants(s, {})).rows.map((r) => r.key);
+    assert.equal(all.length, 11); // 8 records of f1 (one split in two) + 2 of f2
+    const keys = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.key);
+    const p = await queryVariants(s, { offset: 2, limit: 3, count: true });
+    assert.deepEqual(keys(p.rows), all.slice(2, 5));
+    assert.equal(p.total, 11);
+    assert.equal((await queryVariants(s, { limit: 3 })).total, undefined, 'no count asked, scan cut short');
+    assert.equal((await queryVariants(s, { offset: 4 })).total, 11, 'a full scan knows its total');
+    assert.deepEqual(keys((await queryVariants(s, { offset: 20, count: true })).rows), []);
+    for (const q of [{ include: 'QUAL>=50' }, { exclude: 'QUAL<50' }]) {
+      const full = keys((await queryVariants(s, q)).rows);
+      assert.equal(full.length, 9, JSON.stringify(q)); // chr1:300 and chr2:100 have QUAL 10
+      const pg = await queryVariants(s, { ...q, offset: 1, limit: 2, count: true });
+      assert.deepEqual(keys(pg.rows), full.slice(1, 3));
+      assert.equal(pg.total, 9);
+    }
+    const b = keys((await queryVariants(s, { sample: 'B' })).rows);
+    assert.equal(b.length, 7); // B's non-reference calls: 5 in f1, 2 in f2
+    const bp = await queryVariants(s, { sample: 'B', offset: 3, limit: 2, count: true });
+    assert.deepEqual(keys(bp.rows), b.slice(3, 5));
+    assert.equal(bp.total, 7);
+    await assert.rejects(queryVariants(s, { offset: -1 }), (e: unknown) => e instanceof VcfError && e.kind === 'usage');
+  } finally {
+    s.close();
+  }
+  // the capability: rowCount is the full count, rows one page; its command line lists every row
+  const cap = CAPABILITIES.find((c) => c.name === 'query_variants')!;
+  const input = cap.input.parse({ include: 'QUAL>=50', offset: 2, limit: 3 });
+  const res = await cap.run(input, { db: DB });
+  assert.equal(res.rowCount, 9);
+  assert.equal(res.rows.length, 3);
+  const argv = cap.commands(input, { db: DB })[0];
+  const r = await runCli(argv);
+  assert.equal(r.code, 0, r.stderr);
+  const cliKeys = r.stdout.trim().split('\n').map((l) => JSON.parse(l).key);
+  assert.equal(cliKeys.length, res.rowCount);
+  assert.deepEqual(cliKeys.slice(2, 5), res.rows.map((x) => x.key));
+  const paged = await runCli(['variants', '--db', DB, '-i', 'QUAL>=50', '--offset', '2', '--limit', '3', '--format', 'json']);
+  assert.deepEqual(paged.stdout.trim().split('\n').map((l) => JSON.parse(l).key), res.rows.map((x) => x.key));
+});

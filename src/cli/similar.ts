@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .argument('[variant]', 'CHROM:POS:REF:ALT (a stored key) or CHROM:POS (the first stored key there)')
     .option('--db <dir>', 'workspace directory (default $VCF_AGENT_DB or ./.vcf-agent)')
     .option('--text <text>', 'free-text query (needs text vectors: not available yet)')
-    .option('-k, --k <n>', 'number of neighbours (the variant itself included)', parseIntOpt('-k'), 10)
+    .option('-k <n>', 'number of neighbours (the variant itself included)', parseIntOpt('-k'), 10)
     .option('-i, --include <expr>', 'bcftools expression the neighbours must satisfy (on their split records)')
     .option('-r, --regions <region>', 'only neighbours in CHR, CHR:POS or CHR:BEG-END (1-based, overlapping)')
     .option('--gene <name>', 'only neighbours annotated in this gene')

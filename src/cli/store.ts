@@ -29,14 +29,15 @@ export function register(program: Command): void {
     .option('--sample <name>', 'variants this sample carries (with its call)')
     .option('--file <id>', 'only rows of this file id (see db info)', parseIntOpt('--file'))
     .option('--limit <n>', 'at most N rows', parseIntOpt('--limit'))
+    .option('--offset <n>', 'leave out the first N matching rows (paging)', parseIntOpt('--offset'))
     .option('--format <fmt>', 'tsv, json or vcf (the split records under their file\'s header; one file only)', 'tsv')
-    .action(action(async (o: { db?: string; regions?: string; include?: string; exclude?: string; gene?: string; sample?: string; file?: number; limit?: number; format: string }) => {
+    .action(action(async (o: { db?: string; regions?: string; include?: string; exclude?: string; gene?: string; sample?: string; file?: number; limit?: number; offset?: number; format: string }) => {
       if (!['tsv', 'json', 'vcf'].includes(o.format)) throw usageError(`--format must be tsv, json or vcf, got "${o.format}"`);
       const { openForRead } = await q();
       const store = await openForRead(o.db);
       try {
         const m = await q();
-        const res = await m.queryVariants(store, { region: o.regions, include: o.include, exclude: o.exclude, gene: o.gene, sample: o.sample, fileId: o.file, limit: o.limit, withVcf: o.format === 'vcf' });
+        const res = await m.queryVariants(store, { region: o.regions, include: o.include, exclude: o.exclude, gene: o.gene, sample: o.sample, fileId: o.file, limit: o.limit, offset: o.offset, withVcf: o.format === 'vcf' });
         if (o.format === 'vcf') {
           const ids = [...new Set(res.rows.map((r) => r.file_id as number))];
           const fileId = o.file ?? (ids.length === 1 ? ids[0] : undefined);

@@ -61,6 +61,26 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : (v as number));
 const strList = (v: unknown): string[] => (v && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function' && typeof v !== 'string' ? [...(v as Iterable<string>)].filter((x) => x !== null) : []);
 
+/** plain row objects from an arrow table or record batch, reading each column once (row proxies are slow) */
+function plainRows(t: { numRows: number; getChild(name: string): { get(i: number): unknown; toArray(): unknown } | null }, cols: string[]): Row[] {
+  const n = t.numRows;
+  const out: Row[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = {};
+  for (const c of cols) {
+    const v = t.getChild(c);
+    if (!v) continue;
+    const arr = v.toArray() as ArrayLike<unknown>;
+    const dense = ArrayBuffer.isView(arr) && arr.length === n && c !== 'vid' && c !== 'genes';
+    for (let i = 0; i < n; i++) out[i][c] = dense ? arr[i] : v.get(i);
+  }
+  // nulls in typed columns: toArray() gives 0 for null, so read those through get()
+  for (const c of cols) {
+    const v = t.getChild(c) as unknown as { nullCount: number; get(i: number): unknown } | null;
+    if (v && v.nullCount > 0) for (let i = 0; i < n; i++) out[i][c] = v.get(i);
+  }
+  return out;
+}
+
 const VARIANT_SELECT = ['vid', 'file_id', 'key', 'chrom', 'end', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'clnsig', 'ac', 'an', 'af'];
 const GT_SELECT = ['vid', 'file_id', 'key', 'sample', 'gt', 'zygosity'];
 
@@ -220,17 +240,17 @@ export async function embedPhase(store: LanceStore, fileId: number, opts: EmbedP
     const vids = chunk.map((r) => r.vid as bigint);
     let lo = vids[0], hi = vids[0];
     for (const v of vids) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const gts = (await store.tables.genotypes.query().where(`file_id = ${fileId} AND vid >= ${lo} AND vid <= ${hi}`).select(GT_SELECT).toArray()) as Row[];
+    const gts = plainRows(await store.tables.genotypes.query().where(`file_id = ${fileId} AND vid >= ${lo} AND vid <= ${hi}`).select(GT_SELECT).toArrow(), GT_SELECT);
     const acc = new Map<string, KeyAcc>();
     addFileRows(acc, chunk, gts, samplesN);
     const ks = [...acc.keys()];
     if (others) {
       for (let i = 0; i < ks.length; i += 2000) {
         const inList = ks.slice(i, i + 2000).map(sqlStr).join(',');
-        const ov = (await store.tables.variants.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${inList})`).select(VARIANT_SELECT).toArray()) as Row[];
+        const ov = plainRows(await store.tables.variants.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${inList})`).select(VARIANT_SELECT).toArrow(), VARIANT_SELECT);
         if (!ov.length) continue;
         const ovKeys = [...new Set(ov.map((r) => r.key as string))];
-        const og = (await store.tables.genotypes.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${ovKeys.map(sqlStr).join(',')})`).select(GT_SELECT).toArray()) as Row[];
+        const og = plainRows(await store.tables.genotypes.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${ovKeys.map(sqlStr).join(',')})`).select(GT_SELECT).toArrow(), GT_SELECT);
         addFileRows(acc, ov, og, samplesN);
         for (const k of ovKeys) acc.get(k)!.replaces = true;
         shared += ovKeys.length;
@@ -243,7 +263,7 @@ export async function embedPhase(store: LanceStore, fileId: number, opts: EmbedP
     chunk = [];
   };
   for await (const b of store.tables.variants.query().where(`file_id = ${fileId}`).select(VARIANT_SELECT)) {
-    for (const r of b.toArray() as Row[]) {
+    for (const r of plainRows(b, VARIANT_SELECT)) {
       chunk.push(r);
       if (chunk.length >= chunkRows) await step();
     }

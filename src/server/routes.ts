@@ -83,10 +83,17 @@ export const exportSchema = z.object({
   export: z.enum(['tsv', 'jsonl']).optional().describe('every row (not one page) as a TSV or JSON-lines download'),
 });
 
-export function page(res: CapRun, q: { offset?: number; limit?: number }): Record<string, unknown> {
+/** one page of the rows; `paged`: the capability already returned only that page (its limit/offset inputs) */
+export function page(res: CapRun, q: { offset?: number; limit?: number }, paged = false): Record<string, unknown> {
   const offset = q.offset ?? 0;
   const limit = q.limit ?? 100;
-  return { capability: res.capability, rowCount: res.rowCount, offset, limit, rows: res.rows.slice(offset, offset + limit), facts: res.facts, commands: res.commands };
+  return { capability: res.capability, rowCount: res.rowCount, offset, limit, rows: paged ? res.rows : res.rows.slice(offset, offset + limit), facts: res.facts, commands: res.commands };
+}
+
+/** capabilities whose input takes limit/offset: they page (and count) themselves */
+function pagesItself(cap: Capability): boolean {
+  const shape = (cap.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  return 'limit' in shape && 'offset' in shape;
 }
 
 function cell(v: unknown): string {
@@ -162,9 +169,12 @@ export function registerCapabilityRoutes(app: FastifyInstance, rc: RouteContext)
       const { offset, limit, export: exp, ...rest } = parsed.data as Record<string, unknown> & { offset?: number; limit?: number; export?: 'tsv' | 'jsonl' };
       const inp: Record<string, unknown> = { ...rest };
       for (const [p, field] of Object.entries(r.params ?? {})) inp[field] = (req.params as Record<string, string>)[p];
+      // a capability that pages itself gets the page (an export takes every row)
+      const self = r.paged && !exp && pagesItself(cap);
+      if (self) Object.assign(inp, { offset: offset ?? 0, limit: limit ?? 100 });
       const res = await runCap(cap, inp, req.role ?? 'read-only', rc);
       if (r.paged && exp) return sendExport(reply, res.rows, exp, cap.name);
-      return r.paged ? page(res, { offset, limit }) : { capability: res.capability, rowCount: res.rowCount, rows: res.rows, facts: res.facts, commands: res.commands };
+      return r.paged ? page(res, { offset, limit }, self) : { capability: res.capability, rowCount: res.rowCount, rows: res.rows, facts: res.facts, commands: res.commands };
     });
   }
 }
