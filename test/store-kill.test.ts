@@ -57,7 +57,7 @@ function generate(file: string): { records: number; variants: number; genotypes:
 /** run `ingest`; with a phase, kill it (SIGKILL) when it reports having paused there */
 function ingest(db: string, file: string, phase?: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, VCF_AGENT_INDEX_MIN_ROWS: "1000" };
+    const env: NodeJS.ProcessEnv = { ...process.env, VCF_AGENT_INDEX_MIN_ROWS: "1000", VCF_AGENT_VECTOR_INDEX_MIN_ROWS: "100000000" };
     if (phase) env.VCF_AGENT_TEST_PAUSE_PHASE = phase;
     else delete env.VCF_AGENT_TEST_PAUSE_PHASE;
     const p = spawn(process.execPath, [BIN, 'ingest', '--db', db, '--quiet', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -33,7 +33,7 @@ export interface Job {
   cleanup?: () => void;
 }
 
-const FILE_PHASES: IngestPhase[] = ['hash', 'parse', 'append', 'index', 'commit'];
+const FILE_PHASES: IngestPhase[] = ['hash', 'parse', 'append', 'index', 'embed', 'commit'];
 
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
