@@ -15,7 +15,7 @@ import { VcfError } from './errors.js';
 import type { VcfHeader } from './header.js';
 import { VcfReader, tooFewColumns } from './reader.js';
 import { VcfRecord } from './record.js';
-import { BgzfByteReader, BgzfFile, BgzfLineReader } from './index/bgzf.js';
+import { BgzfByteReader, BgzfCursor, BgzfFile, BgzfLineReader } from './index/bgzf.js';
 import { readBcfHead, readBcfRecord } from './index/bcf-index.js';
 import { BcfLineFormatter } from './bcf/decode.js';
 import type { BcfDictionary } from './bcf/dict.js';
@@ -166,19 +166,8 @@ export class RegionReader {
     const header = this.header;
     const file = this.file;
     const clen = chrom.length;
-    let i = -1;
-    let curr = 0;
-    for (;;) {
-      if (curr === 0 || curr >= chunks[i].v) {
-        if (i === chunks.length - 1) return;
-        if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
-          lr.seek(chunks[i + 1].u);
-          curr = lr.tell();
-        }
-        i++;
-      }
-      if (!lr.next()) return;
-      curr = lr.tell();
+    for (const _ of readChunks(lr, chunks, () => lr.next() || null)) {
+      const curr = lr.tell();
       const buf = lr.buf;
       const s = lr.start;
       const e = lr.end;
@@ -209,20 +198,7 @@ export class RegionReader {
     const tid = this.tids.get(plan.chrom.toString('latin1'))!;
     const qbeg = iv.beg - 1;
     const qend = iv.end;
-    let i = -1;
-    let curr = 0;
-    for (;;) {
-      if (curr === 0 || curr >= chunks[i].v) {
-        if (i === chunks.length - 1) return;
-        if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
-          br.seek(chunks[i + 1].u);
-          curr = br.tell();
-        }
-        i++;
-      }
-      const r = readBcfRecord(br, this.file);
-      if (!r) return;
-      curr = br.tell();
+    for (const r of readChunks(br, chunks, () => readBcfRecord(br, this.file))) {
       if (r.rid !== tid || r.pos >= qend) return;
       if (!(r.pos + r.rlen > qbeg && qend > r.pos)) continue;
       if (fmt.n > (1 << 16) - 4096) {
@@ -338,4 +314,28 @@ export async function openRegionQuery(file: string, opts: RegionQueryOptions): P
     },
     close,
   };
+}
+
+/**
+ * htslib's index iterator over a region's chunks: seek to each chunk that does not continue the
+ * previous one and yield what `read` returns until the reader is past the last chunk's end (or
+ * `read` returns null at the end of the file). The caller applies its own overlap rules.
+ */
+function* readChunks<T>(cur: BgzfCursor, chunks: Chunk[], read: () => T | null): Generator<T> {
+  let i = -1;
+  let curr = 0;
+  for (;;) {
+    if (curr === 0 || curr >= chunks[i].v) {
+      if (i === chunks.length - 1) return;
+      if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
+        cur.seek(chunks[i + 1].u);
+        curr = cur.tell();
+      }
+      i++;
+    }
+    const item = read();
+    if (item === null) return;
+    curr = cur.tell();
+    yield item;
+  }
 }

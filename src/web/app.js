@@ -7,6 +7,11 @@ const tokenForm = document.getElementById('token-form');
 const tokenInput = document.getElementById('token');
 
 // ---- tiny DOM helper --------------------------------------------------------------------------
+/** A chat session id: 8 hex digits from the browser's CSPRNG (works on plain-http pages too). */
+function newSessionId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(4)), (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -293,7 +298,7 @@ function chatPage() {
   const how = h('pre', { id: 'how', hidden: true });
   const state = h('span', { id: 'chat-state', class: 'muted' });
   const send = h('button', { type: 'submit', id: 'ask' }, 'Ask');
-  let session = sessionStorage.getItem('vcf-agent-session') || Math.random().toString(36).slice(2, 10);
+  let session = sessionStorage.getItem('vcf-agent-session') || newSessionId();
   sessionStorage.setItem('vcf-agent-session', session);
   const form = h('form', { id: 'chat-form', onsubmit: async (ev) => {
     ev.preventDefault();
@@ -326,7 +331,7 @@ function chatPage() {
     if (state.dataset.state === 'running') state.textContent = '';
     send.disabled = false;
   } }, input, h('div', {}, send, ' ', state));
-  const newChat = h('button', { type: 'button', class: 'secondary', onclick: () => { session = Math.random().toString(36).slice(2, 10); sessionStorage.setItem('vcf-agent-session', session); answer.textContent = ''; trace.replaceChildren(); how.hidden = true; } }, 'New conversation');
+  const newChat = h('button', { type: 'button', class: 'secondary', onclick: () => { session = newSessionId(); sessionStorage.setItem('vcf-agent-session', session); answer.textContent = ''; trace.replaceChildren(); how.hidden = true; } }, 'New conversation');
   view.replaceChildren(h('h2', {}, 'Ask the agent'),
     h('div', { class: 'chat' },
       h('section', { class: 'card' }, form, h('h3', {}, 'Answer'), answer, how, newChat),

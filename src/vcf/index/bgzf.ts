@@ -239,18 +239,15 @@ function truncated(file: string, coffset: number): VcfError {
 }
 
 /**
- * Reads lines from a BGZF file starting at a virtual offset. After next() returns true the line
- * is buf[start, end) (without '\n' and a trailing '\r'); tell() is the virtual offset after it.
+ * A position in a BGZF file (the block at compressed offset `coff`, `pos` bytes into its data) that
+ * the line and byte readers share: seek to and tell virtual offsets, step to the next block.
  */
-export class BgzfLineReader {
-  buf: Buffer = Buffer.alloc(0);
-  start = 0;
-  end = 0;
-  private blk: BgzfBlock | null = null;
-  private coff = 0;
-  private pos = 0;
+export abstract class BgzfCursor {
+  protected blk: BgzfBlock | null = null;
+  protected coff = 0;
+  protected pos = 0;
 
-  constructor(private readonly file: BgzfFile) {}
+  constructor(protected readonly file: BgzfFile) {}
 
   seek(v: number): void {
     const c = vcoffset(v);
@@ -262,6 +259,22 @@ export class BgzfLineReader {
   tell(): number {
     return this.coff * V + this.pos;
   }
+
+  protected advance(): void {
+    this.coff = this.blk!.coffset + this.blk!.csize;
+    this.pos = 0;
+    this.blk = null;
+  }
+}
+
+/**
+ * Reads lines from a BGZF file starting at a virtual offset. After next() returns true the line
+ * is buf[start, end) (without '\n' and a trailing '\r'); tell() is the virtual offset after it.
+ */
+export class BgzfLineReader extends BgzfCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
 
   next(): boolean {
     let parts: Buffer[] | null = null;
@@ -297,12 +310,6 @@ export class BgzfLineReader {
     }
   }
 
-  private advance(): void {
-    this.coff = this.blk!.coffset + this.blk!.csize;
-    this.pos = 0;
-    this.blk = null;
-  }
-
   private setJoined(parts: Buffer[]): true {
     const b = Buffer.concat(parts);
     this.buf = b;
@@ -316,24 +323,7 @@ export class BgzfLineReader {
  * Reads bytes from a BGZF file from a virtual offset, as htslib's bgzf_read does (for BCF): when a
  * read ends a block's data, tell() is the start of the next block (offset 0 in it).
  */
-export class BgzfByteReader {
-  private blk: BgzfBlock | null = null;
-  private coff = 0;
-  private pos = 0;
-
-  constructor(private readonly file: BgzfFile) {}
-
-  seek(v: number): void {
-    const c = vcoffset(v);
-    if (!this.blk || this.blk.coffset !== c) this.blk = null;
-    this.coff = c;
-    this.pos = vuoffset(v);
-  }
-
-  tell(): number {
-    return this.coff * V + this.pos;
-  }
-
+export class BgzfByteReader extends BgzfCursor {
   /**
    * The next n bytes: a view into the block, or a copy when they straddle blocks. At the end of
    * the file: null when nothing was left, fewer than n bytes when the file ends inside them.
@@ -367,12 +357,6 @@ export class BgzfByteReader {
       if (got === n) return out;
     }
     return out === null ? (n === 0 ? Buffer.alloc(0) : null) : out.subarray(0, got);
-  }
-
-  private advance(): void {
-    this.coff = this.blk!.coffset + this.blk!.csize;
-    this.pos = 0;
-    this.blk = null;
   }
 }
 
