@@ -6,7 +6,7 @@
  * case). Unmatched records are lines of one file only.
  */
 import { latin1 } from '../vcf/bytes.js';
-import { MAX_COORD, RegionSet, type OverlapMode } from '../vcf/regions.js';
+import { MAX_COORD, RegionSet, loadRegions, type OverlapMode } from '../vcf/regions.js';
 import type { RegionReader } from '../vcf/region-reader.js';
 import { VcfRecord } from '../vcf/record.js';
 import { Site, VT_INDEL, VT_MNP, VT_OTHER, VT_REF, VT_SNP } from './bcfstats-site.js';
@@ -167,6 +167,38 @@ export function pairPosition(groups: HeldRecord[][]): (HeldRecord | null)[][] {
 /** The whole-contig region of each contig, for reading a file through its index. */
 export function wholeContig(chrom: string): RegionSet {
   return RegionSet.from([{ chrom, beg: 1, end: MAX_COORD }]);
+}
+
+/**
+ * The contigs to visit in several indexed files and the region set to read in each (null: the file
+ * lacks the contig). With `-r/-R`: the regions' contigs in their order, renamed per file (chr1/1)
+ * with notices in `warnings`; without: every contig of the files, first file's order first.
+ */
+export async function contigPlan(readers: RegionReader[], regions: { list?: string; file?: string }, warnings: string[]): Promise<(RegionSet | null)[][]> {
+  const plan: (RegionSet | null)[][] = [];
+  if (regions.list !== undefined || regions.file !== undefined) {
+    const { set, notices } = await loadRegions(regions);
+    warnings.push(...notices);
+    const resolved = readers.map((r) => r.resolve(set));
+    for (const r of resolved) warnings.push(...r.notices);
+    for (const chrom of set.seqs) {
+      plan.push(resolved.map((r) => {
+        if (r.missing.includes(chrom)) return null;
+        const name = r.renames.get(chrom) ?? chrom;
+        return RegionSet.from(r.set.intervals(name).map((iv) => ({ chrom: name, beg: iv.beg, end: iv.end })));
+      }));
+    }
+    return plan;
+  }
+  const seen = new Set<string>();
+  for (const r of readers) {
+    for (const chrom of r.contigs()) {
+      if (seen.has(chrom)) continue;
+      seen.add(chrom);
+      plan.push(readers.map((x) => (x.contigs().has(chrom) ? wholeContig(chrom) : null)));
+    }
+  }
+  return plan;
 }
 
 /**

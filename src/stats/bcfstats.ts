@@ -18,13 +18,13 @@ import type { VcfHeader } from '../vcf/header.js';
 import { VcfReader, tooFewColumns } from '../vcf/reader.js';
 import { VcfRecord } from '../vcf/record.js';
 import { RegionReader, openRegionQuery } from '../vcf/region-reader.js';
-import { RegionSet, TargetsFilter, loadRegions, parseOverlapMode, parseTargetsArg } from '../vcf/regions.js';
+import { TargetsFilter, loadRegions, parseOverlapMode, parseTargetsArg } from '../vcf/regions.js';
 import { readSampleFile } from '../vcf/samples.js';
 import { detectBuild } from '../vcf/build.js';
 import { compileFilter, type CompiledFilter } from '../expr/filter.js';
 import { VERSION } from '../version.js';
 import { Collector, type CollectorOptions, type InputInfo } from './bcfstats-accum.js';
-import { pairedLines, wholeContig } from './bcfstats-pair.js';
+import { contigPlan, pairedLines } from './bcfstats-pair.js';
 import { buildReport, renderText, type StatsReport } from './bcfstats-report.js';
 import { Site } from './bcfstats-site.js';
 
@@ -314,30 +314,7 @@ async function twoFiles(opts: BcfStatsOptions, depth: Depth): Promise<StatsRepor
     const fspecs = headers.map((h) => applyFiltersSpec(h, opts.applyFilters));
     const filters = headers.map((h) => siteFilter(opts, h));
     const targets = await Promise.all(headers.map((h, i) => targetsFor(opts, h, files[i], warnings)));
-    // the contigs to visit, and the region set to read in each file
-    const plan: (RegionSet | null)[][] = [];
-    if (opts.regions !== undefined || opts.regionsFile !== undefined) {
-      const { set, notices } = await loadRegions({ list: opts.regions, file: opts.regionsFile });
-      warnings.push(...notices);
-      const resolved = readers.map((r) => r.resolve(set));
-      for (const r of resolved) warnings.push(...r.notices);
-      for (const chrom of set.seqs) {
-        plan.push(resolved.map((r) => {
-          if (r.missing.includes(chrom)) return null;
-          const name = r.renames.get(chrom) ?? chrom;
-          return restrict(r.set, name);
-        }));
-      }
-    } else {
-      const seen = new Set<string>();
-      for (const r of readers) {
-        for (const chrom of r.contigs()) {
-          if (seen.has(chrom)) continue;
-          seen.add(chrom);
-          plan.push(readers.map((x) => (x.contigs().has(chrom) ? wholeContig(chrom) : null)));
-        }
-      }
-    }
+    const plan = await contigPlan(readers, { list: opts.regions, file: opts.regionsFile }, warnings);
     const overlap = parseOverlapMode(opts.regionsOverlap, '--regions-overlap');
     const keep = (rec: VcfRecord, i: number): boolean => {
       if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, files[i], rec.lineNo, rec.end - rec.start + 1);
@@ -380,7 +357,3 @@ async function twoFiles(opts: BcfStatsOptions, depth: Depth): Promise<StatsRepor
 }
 
 /** the regions of one contig of a set */
-function restrict(set: RegionSet, chrom: string): RegionSet {
-  const ivs = set.intervals(chrom);
-  return RegionSet.from(ivs.map((iv) => ({ chrom, beg: iv.beg, end: iv.end })));
-}

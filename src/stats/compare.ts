@@ -27,9 +27,8 @@ import { norm } from '../annotate/normalize.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import { indexFile } from '../vcf/index/index-file.js';
 import { RegionReader } from '../vcf/region-reader.js';
-import { RegionSet, loadRegions } from '../vcf/regions.js';
 import { bcfStats, type GcSampleRow, type NrdRow, type StatsReport } from './bcfstats.js';
-import { pairedLines, wholeContig, type HeldRecord } from './bcfstats-pair.js';
+import { contigPlan, pairedLines, type HeldRecord } from './bcfstats-pair.js';
 import {
   GT_UNKN, Site, VT_INDEL, VT_MNP, VT_REF, VT_SNP, gtType,
 } from './bcfstats-site.js';
@@ -190,7 +189,7 @@ export async function compareVcfs(opts: CompareOptions): Promise<CompareResult> 
       for (const f of normed) readers.push(await RegionReader.open(f));
       const headers = readers.map((r) => r.header);
       compared = chooseSamples(opts.samples, headers[0].samples, headers[1].samples, warnings);
-      const plan = await contigPlan(readers, opts.regionsFile, warnings);
+      const plan = await contigPlan(readers, { file: opts.regionsFile }, warnings);
       const endInt = headers.map((h) => h.info.get('END')?.type === 'Integer');
       const sites = { shared: zero(), onlyA: zero(), onlyB: zero() };
       const out = opts.outDir !== undefined ? openOutputs(opts.outDir, headers.map((h) => h.toString())) : null;
@@ -272,34 +271,6 @@ function chooseSamples(list: string | undefined, a: string[], b: string[], warni
     if (!inB.has(s)) throw usageError(`-s: sample "${s}" is not in ${'the second file'}`);
   }
   return [...new Set(names)];
-}
-
-/** the contigs to visit and the region set to read in each file (two-file stats does the same) */
-async function contigPlan(readers: RegionReader[], regionsFile: string | undefined, warnings: string[]): Promise<(RegionSet | null)[][]> {
-  const plan: (RegionSet | null)[][] = [];
-  if (regionsFile !== undefined) {
-    const { set, notices } = await loadRegions({ file: regionsFile });
-    warnings.push(...notices);
-    const resolved = readers.map((r) => r.resolve(set));
-    for (const r of resolved) warnings.push(...r.notices);
-    for (const chrom of set.seqs) {
-      plan.push(resolved.map((r) => {
-        if (r.missing.includes(chrom)) return null;
-        const name = r.renames.get(chrom) ?? chrom;
-        return RegionSet.from(r.set.intervals(name).map((iv) => ({ chrom: name, beg: iv.beg, end: iv.end })));
-      }));
-    }
-    return plan;
-  }
-  const seen = new Set<string>();
-  for (const r of readers) {
-    for (const chrom of r.contigs()) {
-      if (seen.has(chrom)) continue;
-      seen.add(chrom);
-      plan.push(readers.map((x) => (x.contigs().has(chrom) ? wholeContig(chrom) : null)));
-    }
-  }
-  return plan;
 }
 
 function concordanceOf(rep: StatsReport): Concordance {
