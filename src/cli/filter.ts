@@ -3,9 +3,10 @@ import { filterVcf } from '../vcf/filter.js';
 import { usageError } from '../vcf/errors.js';
 import { parseOverlapMode } from '../vcf/regions.js';
 import { action, commandLine, parseIntOpt, warn } from './run.js';
+import { addRegionOptions, regionArgs } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('filter')
     .description('apply fixed-threshold filters (bcftools filter): drop or soft-filter records failing -i/-e, a region mask, SnpGap/IndelGap; -r/-R regions, -t/-T targets')
     .argument('[file]', 'input VCF or BCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
@@ -18,13 +19,8 @@ export function register(program: Command): void {
     .option('-G, --IndelGap <n>', 'filter clusters of indels separated by N or fewer bp, allowing only one to pass', parseIntOpt('--IndelGap'))
     .option('--mask <[^]regions>', 'soft-filter records in these regions ("^" to negate); needs --soft-filter')
     .option('-M, --mask-file <[^]file>', 'soft-filter records in the regions listed in a file ("^" to negate)')
-    .option('--mask-overlap <0|1|2>', 'mask if POS is in the region (0), the record overlaps (1, default), the variant overlaps (2)')
-    .option('-r, --regions <region>', 'restrict to comma-separated regions (uses the .csi/.tbi index)')
-    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (uses the .csi/.tbi index)')
-    .option('--regions-overlap <0|1|2>', 'regions: 0 POS inside, 1 record overlaps (default), 2 variant overlaps')
-    .option('-t, --targets <[^]region>', 'similar to -r but streams rather than index-jumps ("^" to exclude)')
-    .option('-T, --targets-file <[^]file>', 'similar to -R but streams rather than index-jumps ("^" to exclude)')
-    .option('--targets-overlap <0|1|2>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('--mask-overlap <0|1|2>', 'mask if POS is in the region (0), the record overlaps (1, default), the variant overlaps (2)');
+  addRegionOptions(cmd)
     .option('-O, --output-type <t>', 'v: VCF, z: BGZF-compressed VCF, with an optional compression level 0-9 (e.g. z9)')
     .option('-o, --output <file>', 'output file (default stdout); a .gz name implies -O z')
     .option('--no-version', 'do not add ##vcf-agent_filter header lines')
@@ -60,11 +56,8 @@ export function register(program: Command): void {
         mask: o.mask as string | undefined,
         maskFile: o.maskFile as string | undefined,
         maskOverlap: o.maskOverlap === undefined ? undefined : parseOverlapMode(o.maskOverlap as string, '--mask-overlap'),
-        regions: o.regions as string | undefined,
-        regionsFile: o.regionsFile as string | undefined,
+        ...regionArgs(o),
         regionsOverlap: o.regionsOverlap === undefined ? undefined : parseOverlapMode(o.regionsOverlap as string, '--regions-overlap'),
-        targets: o.targets as string | undefined,
-        targetsFile: o.targetsFile as string | undefined,
         targetsOverlap: o.targetsOverlap === undefined ? undefined : parseOverlapMode(o.targetsOverlap as string, '--targets-overlap'),
         noVersion: o.version === false,
         maxLineBytes: o.maxLineBytes as number | undefined,

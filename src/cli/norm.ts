@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { norm } from '../annotate/normalize.js';
 import { action, commandLine, parseIntOpt } from './run.js';
+import { addRegionOptions, regionArgs } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('norm')
     .description('left-align and normalise indels against a reference, check REF, split or join multi-allelic records, remove duplicates (bcftools norm)')
     .argument('<file>', 'input VCF, or - for stdin')
@@ -17,13 +18,8 @@ export function register(program: Command): void {
     .option('-s, --strict-filter', 'with -m +: a joined record is PASS only if all joined records pass')
     .option('-w, --site-win <n>', 'window (bp) for re-sorting records that moved', parseIntOpt('--site-win'))
     .option('--force', 'drop malformed Number=A/R/G fields instead of failing')
-    .option('--keep-sum <tag>', 'keep the vector sum of AD constant when splitting')
-    .option('-r, --regions <region>', 'restrict to regions (needs an index)')
-    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (needs an index)')
-    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps, 2 variant overlaps')
-    .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
-    .option('-T, --targets-file <file>', 'similar to -R but streams (^ to exclude)')
-    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('--keep-sum <tag>', 'keep the vector sum of AD constant when splitting');
+  addRegionOptions(cmd)
     .option('-O, --output-type <t>', 'v: VCF, z: BGZF-compressed VCF, b: BCF, u: uncompressed BCF (default: from -o name)')
     .option('-o, --output <file>', 'output file (default stdout); a .gz name implies -O z, .bcf -O b')
     .option('-l, --compression-level <n>', 'BGZF compression level 0-9', parseIntOpt('--compression-level'))
@@ -49,12 +45,7 @@ export function register(program: Command): void {
         siteWin: o.siteWin as number | undefined,
         force: !!o.force,
         keepSum: o.keepSum as string | undefined,
-        regions: o.regions as string | undefined,
-        regionsFile: o.regionsFile as string | undefined,
-        regionsOverlap: o.regionsOverlap as string | undefined,
-        targets: o.targets as string | undefined,
-        targetsFile: o.targetsFile as string | undefined,
-        targetsOverlap: o.targetsOverlap as string | undefined,
+        ...regionArgs(o),
         noVersion: o.version === false,
         threads: o.threads as number | undefined,
         maxLineBytes: o.maxLineBytes as number | undefined,

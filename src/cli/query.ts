@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { usageError } from '../vcf/errors.js';
 import { action, parseIntOpt, warn } from './run.js';
+import { addRegionOptions, regionArgs } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('query')
     .description('print fields of VCF records in a user-defined format (bcftools query): -f \'%CHROM\\t%POS[\\t%GT]\\n\'')
     .argument('[file]', 'input VCF or BCF (plain, gzip, BGZF, bzip2), or - for stdin (default when stdin is not a terminal)')
@@ -18,13 +19,8 @@ export function register(program: Command): void {
     .option('-u, --allow-undef-tags', 'print "." for tags not defined in the header')
     .option('-F, --print-filtered <str>', 'print STR for samples failing the -i/-e expression')
     .option('-N, --disable-automatic-newline', 'do not add a newline when the format has none')
-    .option('-a, --annots <list>', 'shortcut for -f "%CHROM\\t%POS\\t%MASK\\t%REF\\t%ALT\\t%TAG1\\t...\\n"')
-    .option('-r, --regions <region>', 'restrict to comma-separated regions (uses the .tbi/.csi index)')
-    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (uses the .tbi/.csi index)')
-    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps (default), 2 variant overlaps')
-    .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
-    .option('-T, --targets-file <file>', 'similar to -R but streams rather than index-jumps (^ to exclude)')
-    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('-a, --annots <list>', 'shortcut for -f "%CHROM\\t%POS\\t%MASK\\t%REF\\t%ALT\\t%TAG1\\t...\\n"');
+  addRegionOptions(cmd)
     .option('-v, --vcf-list <file>', 'process the VCFs listed in FILE (one per line, same samples) instead of one file')
     .option('-o, --output <file>', 'output file (default stdout)')
     .option('--threads <n>', 'worker threads decompressing BGZF input (default 0: none)', parseIntOpt('--threads'))
@@ -60,12 +56,7 @@ export function register(program: Command): void {
         output: o.output as string | undefined,
         vcfList: o.vcfList as string | undefined,
         threads: o.threads as number | undefined,
-        regions: o.regions as string | undefined,
-        regionsFile: o.regionsFile as string | undefined,
-        regionsOverlap: o.regionsOverlap as string | undefined,
-        targets: o.targets as string | undefined,
-        targetsFile: o.targetsFile as string | undefined,
-        targetsOverlap: o.targetsOverlap as string | undefined,
+        ...regionArgs(o),
         maxLineBytes: o.maxLineBytes as number | undefined,
       });
       for (const w of res.warnings) warn(w);

@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { bcfStats, renderText } from '../stats/bcfstats.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import { action, commandLine, parseIntOpt, warn } from './run.js';
+import { addRegionOptions, regionArgs } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('stats')
     .description('statistics as `bcftools stats` 1.16 prints them (SN, TSTV, SiS, AF, QUAL, IDD, ST, DP; PSC, PSI, HWE with -s); with two files, per set and genotype concordance')
     .argument('[files...]', 'one VCF (or - for stdin), or two bgzipped and indexed VCFs to compare')
@@ -13,13 +14,8 @@ export function register(program: Command): void {
     .option('-S, --samples-file <file>', 'file of samples to include')
     .option('-i, --include <expr>', 'select sites for which the expression is true')
     .option('-e, --exclude <expr>', 'exclude sites for which the expression is true')
-    .option('-f, --apply-filters <list>', 'require at least one of the listed FILTER strings (e.g. "PASS,.")')
-    .option('-r, --regions <region>', 'restrict to comma-separated regions (uses the .tbi/.csi index)')
-    .option('-R, --regions-file <file>', 'restrict to regions listed in a file (uses the index)')
-    .option('--regions-overlap <n>', 'regions: 0 POS inside, 1 record overlaps (default), 2 variant overlaps')
-    .option('-t, --targets <region>', 'similar to -r but streams rather than index-jumps (^ to exclude)')
-    .option('-T, --targets-file <file>', 'similar to -R but streams rather than index-jumps (^ to exclude)')
-    .option('--targets-overlap <n>', 'targets: 0 POS inside (default), 1 record overlaps, 2 variant overlaps')
+    .option('-f, --apply-filters <list>', 'require at least one of the listed FILTER strings (e.g. "PASS,.")');
+  addRegionOptions(cmd)
     .option('-1, --1st-allele-only', 'include only the first ALT allele of multiallelic sites')
     .option('-d, --depth <min,max,step>', 'depth distribution: min,max,bin size [0,500,1]')
     .option('-I, --split-by-ID', 'collect stats for sites with an ID separately (known vs novel)')
@@ -44,12 +40,7 @@ export function register(program: Command): void {
         include: o.include as string | undefined,
         exclude: o.exclude as string | undefined,
         applyFilters: o.applyFilters as string | undefined,
-        regions: o.regions as string | undefined,
-        regionsFile: o.regionsFile as string | undefined,
-        regionsOverlap: o.regionsOverlap as string | undefined,
-        targets: o.targets as string | undefined,
-        targetsFile: o.targetsFile as string | undefined,
-        targetsOverlap: o.targetsOverlap as string | undefined,
+        ...regionArgs(o),
         firstAlleleOnly: !!o['1stAlleleOnly'],
         depth: o.depth as string | undefined,
         splitById: !!o.splitByID,

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { view } from '../vcf/view.js';
 import { usageError } from '../vcf/errors.js';
 import { action, commandLine, parseIntOpt, warn } from './run.js';
+import { addRegionOptions, regionArgs as regionOpts } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('view')
     .description('print or convert a VCF (plain, gzip, BGZF, bzip2 or "-" for stdin) as bcftools view does: subset samples, drop genotypes, recompute AC/AN, filter sites (-i/-e, -c/-q, -v, -f, -p, -u, -x ...), trim alleles (-a, -A), regions (-r/-R) and targets (-t/-T)')
     .argument('[file]', 'input VCF, or - for stdin (the default when stdin is not a terminal)')
@@ -18,13 +19,8 @@ export function register(program: Command): void {
     .option('-G, --drop-genotypes', 'drop FORMAT and the sample columns (after subsetting with -s)')
     .option('--with-header', 'print both the header and the records (the default)')
     .option('-a, --trim-alt-alleles', 'trim ALT alleles not seen in the genotypes of the (kept) samples; INFO/FORMAT Number=A,R,G values follow')
-    .option('-A, --trim-unseen-allele', 'remove the <*>, <NON_REF> or <X> allele at variant sites (-A) or at all sites (-AA)', (_v: string, prev: number) => prev + 1, 0)
-    .option('-r, --regions <list>', 'comma-separated regions chr, chr:beg-end, chr:beg- (read through the .csi/.tbi index)')
-    .option('-R, --regions-file <file>', 'regions from a file (BED 0-based, or CHROM POS / CHROM BEG END 1-based), read through the index')
-    .option('--regions-overlap <0|1|2>', 'region match: POS in region (0, pos), record overlaps (1, record, default), variant overlaps (2, variant)')
-    .option('-t, --targets <[^]list>', 'like -r but streams the file instead of using the index; ^ excludes the regions')
-    .option('-T, --targets-file <[^]file>', 'like -R but streams the file; ^ excludes the regions')
-    .option('--targets-overlap <0|1|2>', 'target match: POS in target (0, default), record overlaps (1), variant overlaps (2)')
+    .option('-A, --trim-unseen-allele', 'remove the <*>, <NON_REF> or <X> allele at variant sites (-A) or at all sites (-AA)', (_v: string, prev: number) => prev + 1, 0);
+  addRegionOptions(cmd)
     .option('-i, --include <expr>', 'keep sites for which the expression is true (bcftools EXPRESSIONS; evaluated before -s subsetting)')
     .option('-e, --exclude <expr>', 'drop sites for which the expression is true')
     .option('-c, --min-ac <int[:type]>', 'minimum count of non-reference (nref, default), 1st alternate (alt1), least frequent (minor), most frequent (major) or all but the most frequent (nonmajor) alleles')
@@ -106,13 +102,8 @@ export function register(program: Command): void {
         excludeUncalled: !!o.excludeUncalled,
         private: !!o.private,
         excludePrivate: !!o.excludePrivate,
-        regions: o.regions as string | undefined,
-        regionsFile: o.regionsFile as string | undefined,
+        ...regionOpts(o),
         regionArgs,
-        regionsOverlap: o.regionsOverlap as string | undefined,
-        targets: o.targets as string | undefined,
-        targetsFile: o.targetsFile as string | undefined,
-        targetsOverlap: o.targetsOverlap as string | undefined,
         writeIndex,
       });
       void res;
