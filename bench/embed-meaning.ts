@@ -15,6 +15,7 @@ import { annForAllele, mostSevere, parseAnn } from '../src/annotate/ann.js';
 import { mostSevereTerm, parseConsequence } from '../src/embed/consequence.js';
 import { FEATURE_DIM, featureMatrix, maskVector, type VariantDescriptor } from '../src/embed/features.js';
 import { VcfReader } from '../src/vcf/reader.js';
+import type { CustomCase } from './cases.js';
 
 interface Row { d: VariantDescriptor; gene?: string; cls?: string; carriers: Set<number> }
 
@@ -107,3 +108,36 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+
+/**
+ * Custom bench case (registered in bench/cases.ts), in process, on the cohort (1,000 samples, so
+ * carrier sets are informative). Pass rule, fixed before running: each precision@10 at least twice
+ * its random baseline.
+ */
+export const embedMeaningCase: CustomCase = {
+  kind: 'custom',
+  name: 'embed-meaning-cohort',
+  title: 'meaning of the feature vectors (exact search): precision@10 of same gene + consequence class, and of carrier search, against the random baseline, cohort',
+  issue: 7,
+  data: ['cohort'],
+  async run(ctx) {
+    const file = ctx.rel('cohort');
+    const r = await measureMeaning(path.join(ctx.root, file), 7);
+    const f = r.feature, c = r.carriers;
+    const pass = f.queries > 0 && c.queries > 0 && f.precision >= 2 * f.random && c.precision >= 2 * c.random;
+    return {
+      figures: [
+        { label: 'variants', value: r.variants.toLocaleString('en-US') },
+        { label: 'feature p@10 (same gene + class)', value: f.precision.toFixed(3) },
+        { label: 'random', value: f.random.toFixed(3) },
+        { label: 'carrier p@10 (≥ half the carriers)', value: c.precision.toFixed(3) },
+        { label: 'random', value: c.random.toFixed(3) },
+      ],
+      pass,
+      verdict: `feature search ${(f.precision / Math.max(f.random, 1e-9)).toFixed(1)}x random (${f.queries} queries), carrier search ${(c.precision / Math.max(c.random, 1e-9)).toFixed(1)}x random (${c.queries} queries); limit 2x each`,
+      commands: [`node dist/bench/embed-meaning.js ${file} --every 7`],
+      threads: { ours: 1, bcftools: 0, note: 'ours only, in process' },
+      details: r,
+    };
+  },
+};

@@ -427,7 +427,36 @@ export const compareSamplesCap: Capability<typeof compareSamplesInput> = {
   },
 };
 
-// TODO(issue 7): `semantic_search` (free text) joins this list when text vectors are stored.
+// ---- semantic search: free text over the variants' descriptions (src/embed/text-store.ts) -------
+
+const semanticInput = z.object({
+  text: z.string().min(1).max(1000).describe('what to look for, in words, e.g. "loss of function in a DNA repair gene" or "pathogenic variant in a cardiac gene"'),
+  k: z.number().int().min(1).max(1000).optional().describe('number of variants (default 10)'),
+  region: z.string().optional().describe('only variants in CHR, CHR:POS or CHR:BEG-END'),
+  gene: z.string().optional().describe('only variants annotated in this gene'),
+  include: z.string().optional().describe('bcftools -i expression the variants must satisfy, e.g. INFO/AF<0.01'),
+});
+
+export const semanticSearch: Capability<typeof semanticInput> = {
+  name: 'semantic_search',
+  description: 'Free-text search over the store: the variants whose descriptions (gene, consequence, impact, ClinVar significance and condition, frequency class) are nearest in meaning to the text, nearest first, each with its cosine distance and its description. Prefilters: region, gene, bcftools expression. Meaning comes from a sentence-embedding model (offline by default), so check hits against their annotations. Files not yet embedded are embedded first.',
+  input: semanticInput,
+  write: false,
+  paths: () => [],
+  commands: (i, ctx) => [['similar', '--text', i.text, ...dbArgs(ctx), ...(i.k !== undefined ? ['-k', String(i.k)] : []), ...(i.region ? ['-r', i.region] : []), ...(i.gene ? ['--gene', i.gene] : []), ...(i.include ? ['-i', i.include] : []), '--format', 'json']],
+  async run(i, ctx) {
+    const q = await import('./store/query.js');
+    const { similarVariants: similar } = await import('./embed/similar.js');
+    const store = await q.openForRead(ctx.db);
+    try {
+      const r = await similar(store, { text: i.text, by: 'text', k: i.k, region: i.region, gene: i.gene, include: i.include });
+      return { rowCount: r.hits.length, rows: r.hits as unknown as Row[], facts: { query: r.query, model: r.model, files_embedded_first: r.backfilled ?? 0, used_ann_index: r.usedIndex } };
+    } finally {
+      store.close();
+    }
+  },
+};
+
 
 // ---- similar variants (src/embed/similar.ts) ----------------------------------------------------
 
@@ -461,4 +490,4 @@ export const similarVariants: Capability<typeof similarInput> = {
 };
 
 /** every capability, in the order tools are offered */
-export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, compareSamplesCap, graphQueryCap, similarVariants, ingest] as unknown as Capability[];
+export const CAPABILITIES: Capability[] = [workspaceOverview, validate, fileHeader, stats, queryVariants, variantDetail, sampleSummary, geneSummary, compareFiles, compareSamplesCap, graphQueryCap, similarVariants, semanticSearch, ingest] as unknown as Capability[];

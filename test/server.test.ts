@@ -333,3 +333,69 @@ test('ask: text deltas, the tool call and the final report stream as SSE; tokens
     Object.assign(process.env, saved);
   }
 });
+
+test('graph neighbourhood: a variant, a gene and a sample as nodes and edges agreeing with Cypher', async () => {
+  const cypher = async (q: string) => json(await open.inject({ method: 'POST', url: '/api/v1/graph', payload: { cypher: q } })).rows as Array<Record<string, any>>;
+  const key = 'chr1:11726417:C:T';
+  const v = json(await open.inject({ url: `/api/v1/graph/neighbourhood?kind=variant&name=${encodeURIComponent(key)}` }));
+  assert.equal(v.center.id, `variant:${key}`);
+  const carriers = (await cypher(`MATCH (s:Sample)-[c:CARRIES]->(v:Variant {key: '${key}'}) RETURN s.name AS name, c.gt AS gt ORDER BY name`));
+  const edges = v.edges.filter((e: any) => e.kind === 'CARRIES');
+  assert.deepEqual(edges.map((e: any) => [e.source, e.props.gt]), carriers.map((c) => [`sample:${c.name}`, c.gt]));
+  // every edge joins two listed nodes
+  const ids = new Set(v.nodes.map((n: any) => n.id));
+  for (const e of v.edges) assert.ok(ids.has(e.source) && ids.has(e.target));
+
+  const gene = json(await open.inject({ url: '/api/v1/graph/neighbourhood?kind=gene&name=TTN&limit=5' }));
+  const ttn = (await cypher("MATCH (v:Variant)-[:IN_GENE]->(g:Gene {name: 'TTN'}) RETURN count(*) AS n"))[0].n;
+  assert.equal(gene.neighbours, ttn);
+  assert.equal(gene.truncated, ttn > 5);
+  const vnodes = gene.nodes.filter((n: any) => n.kind === 'variant');
+  assert.equal(vnodes.length, Math.min(5, ttn));
+  const rank: Record<string, number> = { HIGH: 0, MODERATE: 1, LOW: 2, MODIFIER: 3 };
+  const impacts = gene.edges.filter((e: any) => e.kind === 'IN_GENE').map((e: any) => rank[e.props.impact ?? ''] ?? 4);
+  assert.deepEqual(impacts, [...impacts].sort((a, b) => a - b), 'most severe first');
+  // the samples drawn are exactly the carriers of the variants drawn
+  const shown = vnodes.map((n: any) => `'${n.label}'`).join(',');
+  const who = await cypher(`MATCH (s:Sample)-[:CARRIES]->(v:Variant) WHERE v.key IN [${shown}] RETURN DISTINCT s.name AS name ORDER BY name`);
+  assert.deepEqual(gene.nodes.filter((n: any) => n.kind === 'sample').map((n: any) => n.label).sort(), who.map((r) => r.name));
+
+  const s = json(await open.inject({ url: '/api/v1/graph/neighbourhood?kind=sample&name=child&limit=10' }));
+  const carried = (await cypher("MATCH (s:Sample {name: 'child'})-[:CARRIES]->(v:Variant) RETURN count(*) AS n"))[0].n;
+  assert.equal(s.neighbours, carried);
+  assert.equal(s.nodes.filter((n: any) => n.depth === 1).length, 10);
+  assert.ok(s.nodes.some((n: any) => n.kind === 'gene' && n.depth === 2));
+
+  const missing = await open.inject({ url: '/api/v1/graph/neighbourhood?kind=gene&name=NO_SUCH_GENE' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(json(missing).rule, 'STORE_NOT_IN_GRAPH');
+  assert.equal((await open.inject({ url: '/api/v1/graph/neighbourhood?kind=planet&name=x' })).statusCode, 400);
+  assert.equal((await open.inject({ url: '/api/v1/graph/neighbourhood?kind=gene&name=TTN&limit=0' })).statusCode, 400);
+});
+
+test('sample depth histogram: bins add up to the calls with DP; similar variants of a variant', async () => {
+  const d = json(await open.inject({ url: '/api/v1/samples/child/depth' }));
+  const s = json(await open.inject({ url: '/api/v1/samples/child' }));
+  const nonRef = Object.entries(s.facts.calls as Record<string, number>).filter(([z]) => z !== 'missing').reduce((t, [, n]) => t + n, 0);
+  assert.equal(d.calls + d.noDp, nonRef);
+  assert.equal(d.missing, s.facts.calls.missing ?? 0);
+  assert.equal(d.bins.reduce((t: number, b: { n: number }) => t + b.n, 0), d.calls);
+  // the same numbers from the stored calls through the graph (CARRIES holds every non-missing call with its DP)
+  const dps = json(await open.inject({ method: 'POST', url: '/api/v1/graph', payload: { cypher: "MATCH (s:Sample {name: 'child'})-[c:CARRIES]->(:Variant) WHERE c.dp IS NOT NULL RETURN c.dp AS dp" } })).rows.map((r: { dp: number }) => r.dp);
+  assert.equal(dps.length, d.calls);
+  assert.equal(Math.max(...dps), d.max);
+  for (const b of d.bins) assert.equal(b.n, dps.filter((x: number) => x >= b.lo && x <= b.hi).length, `bin ${b.lo}-${b.hi}`);
+  const w5 = json(await open.inject({ url: '/api/v1/samples/child/depth?bin_width=5' }));
+  assert.equal(w5.binWidth, 5);
+  assert.equal(w5.bins.reduce((t: number, b: { n: number }) => t + b.n, 0), d.calls);
+  assert.equal((await open.inject({ url: '/api/v1/samples/nobody/depth' })).statusCode, 404);
+
+  const key = 'chr1:11726417:C:T';
+  const sim = json(await open.inject({ url: `/api/v1/variants/${encodeURIComponent(key)}/similar?k=4` }));
+  assert.equal(sim.capability, 'similar_variants');
+  assert.equal(sim.rows.length, 4);
+  assert.equal(sim.rows[0].key, key);
+  const viaRun = json(await open.inject({ method: 'POST', url: '/api/v1/run/similar_variants', payload: { variant: key, k: 4 } }));
+  assert.deepEqual(sim.rows, viaRun.rows);
+  assert.equal((await open.inject({ url: `/api/v1/variants/${encodeURIComponent(key)}/similar?k=0` })).statusCode, 400);
+});

@@ -126,13 +126,13 @@ test('--by carriers: neighbours share carriers with the query, far more than var
   assert.ok(meanHits > 2 * baseline, `mean Jaccard of hits ${meanHits.toFixed(3)} vs all variants ${baseline.toFixed(3)}`);
 });
 
-test('usage errors: unknown variant, --by text, bad --by are one line with exit 2', async () => {
+test('usage errors: unknown variant, --by text without --text, bad --by are one line with exit 2', async () => {
   const a = await runCli(['similar', 'chr1:1:A:C', '--db', DB]);
   assert.equal(a.code, 2);
   assert.match(a.stderr, /no stored variant chr1:1:A:C/);
-  const b = await runCli(['similar', '--text', 'loss of function in a DNA repair gene', '--db', DB]);
+  const b = await runCli(['similar', missense, '--by', 'text', '--db', DB]);
   assert.equal(b.code, 2);
-  assert.match(b.stderr, /not available yet/);
+  assert.match(b.stderr, /--by text needs --text/);
   const c = await runCli(['similar', missense, '--by', 'nonsense', '--db', DB]);
   assert.equal(c.code, 2);
   for (const x of [a, b, c]) assert.equal(x.stderr.trim().split('\n').length, 1, x.stderr);

@@ -125,6 +125,56 @@ test('every page loads with no console error; a filter changes the table', { ski
   assert.deepEqual(consoleErrors, []);
 });
 
+test('graph explorer, sample depth plot and similar variants render; every page without console errors', { skip: SKIP }, async () => {
+  const page = await newPage();
+  // graph explorer with nothing chosen: offers genes
+  await goto(page, '#/graph', 'graph');
+  assert.match(await page.textContent('#graph-info') ?? '', /Pick a centre/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-graph-empty.png'), fullPage: true });
+  // a gene: its variants (most severe first) and their carriers, as SVG nodes and edges matching the API
+  await goto(page, '#/graph?kind=gene&name=TTN&limit=12', 'graph');
+  await page.waitForSelector('#graph-svg');
+  const api = (await (await fetch(`${base}/api/v1/graph/neighbourhood?kind=gene&name=TTN&limit=12`)).json()) as { nodes: Array<{ id: string; kind: string }>; edges: unknown[] };
+  assert.equal(await page.locator('#graph-svg g.node').count(), api.nodes.length);
+  assert.equal(await page.locator('#graph-svg g.edges line').count(), api.edges.length);
+  assert.equal(await page.locator('#graph-svg g.node[data-depth="0"][data-id="gene:TTN"]').count(), 1);
+  assert.equal(await page.locator('#graph-svg g.node.variant').count(), 12);
+  assert.ok(await page.locator('#graph-svg g.node.sample').count() >= 1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-graph-gene.png'), fullPage: true });
+  // clicking a sample node re-centres the picture on it
+  await page.click('#graph-svg g.node[data-id="sample:child"] polygon');
+  await page.waitForSelector('body[data-ready="graph"] #graph-svg g.node[data-depth="0"][data-id="sample:child"]', { timeout: 30_000 });
+  assert.match(await page.textContent('#graph-info') ?? '', /^sample child: [\d,]+ neighbour/);
+  assert.ok(await page.locator('#graph-svg g.node.gene').count() >= 1, 'genes of the variants on the outer ring');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-graph-sample.png'), fullPage: true });
+
+  // sample page: depth histogram bars add up to the calls with DP
+  await goto(page, '#/sample/child', 'sample');
+  const depth = (await (await fetch(`${base}/api/v1/samples/child/depth`)).json()) as { calls: number };
+  const bars = await page.$$eval('svg[data-plot=depth] rect[data-zygosity]', (rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
+  assert.equal(bars.reduce((t, v) => t + v, 0), depth.calls);
+  assert.ok(depth.calls > 0);
+  await page.locator('#depth-plot').screenshot({ path: path.join(ARTIFACTS, 'web-sample-depth.png') });
+
+  // variant detail: similar variants listed, the variant itself left out; graph link
+  const key = 'chr1:11726417:C:T';
+  await goto(page, `#/variant/${encodeURIComponent(key)}`, 'variant');
+  await page.waitForSelector('#similar[data-count]');
+  const sim = (await (await fetch(`${base}/api/v1/variants/${encodeURIComponent(key)}/similar?k=11`)).json()) as { rows: Array<{ key: string }> };
+  const shown = await page.$$eval('#similar tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(shown, sim.rows.map((r) => r.key).filter((k) => k !== key));
+  assert.ok(shown.length >= 5);
+  await page.selectOption('#similar-by', 'carriers');
+  await page.waitForFunction(() => /carriers/.test(document.querySelector('#similar code')?.textContent ?? ''));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-variant-similar.png'), fullPage: true });
+  await page.click('#variant-graph-link');
+  await page.waitForSelector(`#graph-svg g.node[data-depth="0"][data-id="variant:${key}"]`, { timeout: 30_000 });
+  assert.equal(await page.locator('#graph-svg g.node.sample').count(), 3);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-graph-variant.png'), fullPage: true });
+  await page.close();
+  assert.deepEqual(consoleErrors, []);
+});
+
 test('an upload ingests and shows its progress', { skip: SKIP }, async () => {
   const page = await newPage();
   await goto(page, '#/workspace', 'workspace');

@@ -4,23 +4,33 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT, errorExit, installProcessHandlers } from './run.js';
-import { register as registerView } from './view.js';
-import { register as registerValidate } from './validate.js';
-import { register as registerAnalyze } from './analyze.js';
-import { register as registerQuery } from './query.js';
-import { register as registerFilter } from './filter.js';
-import { register as registerIndex } from './index.js';
-import { register as registerIngest } from './ingest.js';
-import { register as registerStore } from './store.js';
-import { register as registerExport } from './export.js';
-import { register as registerNorm } from './norm.js';
-import { register as registerStats } from './stats.js';
-import { register as registerCompare } from './compare.js';
-import { register as registerReport } from './report.js';
-import { register as registerAsk } from './ask.js';
-import { register as registerChat } from './chat.js';
-import { register as registerServe } from './serve.js';
-import { register as registerSimilar } from './similar.js';
+
+/**
+ * Command modules in registration (help) order, each loaded only when needed: a run of one known
+ * command (`vcf-agent view ...`) loads that command's module alone, so its start-up does not pay
+ * for the store, server or LLM modules; anything else (help, --version, unknown) loads them all.
+ */
+type Register = (p: Command) => void;
+const COMMANDS: Array<[string[], () => Promise<{ register: Register }>]> = [
+  [['analyze'], () => import('./analyze.js')],
+  [['validate'], () => import('./validate.js')],
+  [['view'], () => import('./view.js')],
+  [['query'], () => import('./query.js')],
+  [['filter'], () => import('./filter.js')],
+  [['index'], () => import('./index.js')],
+  [['ingest'], () => import('./ingest.js')],
+  [['variants', 'sample', 'gene', 'compare-samples', 'samples', 'db', 'graph'], () => import('./store.js')],
+  [['export'], () => import('./export.js')],
+  [['norm'], () => import('./norm.js')],
+  [['stats'], () => import('./stats.js')],
+  [['compare'], () => import('./compare.js')],
+  [['report'], () => import('./report.js')],
+  [['ask'], () => import('./ask.js')],
+  [['chat'], () => import('./chat.js')],
+  [['serve'], () => import('./serve.js')],
+  [['similar'], () => import('./similar.js')],
+  [['embed'], () => import('./embed.js')],
+];
 
 installProcessHandlers();
 
@@ -33,23 +43,11 @@ program
   // usage errors look like every other error: one line, `vcf-agent: ...`
   .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`vcf-agent: ${s.replace(/^error: /, '')}`) });
 
-registerAnalyze(program);
-registerValidate(program);
-registerView(program);
-registerQuery(program);
-registerFilter(program);
-registerIndex(program);
-registerIngest(program);
-registerStore(program);
-registerExport(program);
-registerNorm(program);
-registerStats(program);
-registerCompare(program);
-registerReport(program);
-registerAsk(program);
-registerChat(program);
-registerServe(program);
-registerSimilar(program);
+{
+  const name = process.argv[2];
+  const only = name !== undefined ? COMMANDS.find(([names]) => names.includes(name)) : undefined;
+  for (const [, load] of only ? [only] : COMMANDS) (await load()).register(program);
+}
 
 for (const c of program.commands) c.exitOverride();
 

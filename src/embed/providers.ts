@@ -197,8 +197,8 @@ function ollamaBase(env: NodeJS.ProcessEnv): string {
 
 /**
  * An embedder from a provider spec. Settings not given come from the environment:
- * OPENAI_API_KEY and OPENAI_BASE_URL (openai), OLLAMA_HOST (ollama), VCF_AGENT_EMBED_BASE_URL and
- * VCF_AGENT_EMBED_API_KEY (openai-compatible).
+ * OPENAI_API_KEY and OPENAI_BASE_URL (openai), OLLAMA_HOST (ollama), VCF_AGENT_EMBED_BASE_URL (else
+ * VCF_AGENT_BASE_URL) and VCF_AGENT_EMBED_API_KEY (openai-compatible).
  */
 export function createEmbedder(spec: ProviderSpec, env: NodeJS.ProcessEnv = process.env): TextEmbedder {
   const common = { batchSize: spec.batchSize, timeoutMs: spec.timeoutMs, retry: spec.retry, onRetry: spec.onRetry };
@@ -214,8 +214,8 @@ export function createEmbedder(spec: ProviderSpec, env: NodeJS.ProcessEnv = proc
     case 'ollama':
       return new OllamaEmbedder({ ...common, baseURL: spec.baseURL ?? ollamaBase(env), model: spec.model ?? DEFAULT_MODELS.ollama, dimensions: spec.dimensions });
     case 'openai-compatible': {
-      const baseURL = spec.baseURL ?? env.VCF_AGENT_EMBED_BASE_URL;
-      if (!baseURL) throw usageError('the openai-compatible embedding provider needs a base URL (e.g. http://localhost:8080/v1): --base-url or VCF_AGENT_EMBED_BASE_URL');
+      const baseURL = spec.baseURL ?? env.VCF_AGENT_EMBED_BASE_URL ?? env.VCF_AGENT_BASE_URL;
+      if (!baseURL) throw usageError('the openai-compatible embedding provider needs a base URL (e.g. http://localhost:8080/v1): --base-url, VCF_AGENT_EMBED_BASE_URL or VCF_AGENT_BASE_URL');
       return new OpenAiEmbedder({ ...common, baseURL, model: spec.model ?? DEFAULT_MODELS['openai-compatible'], apiKey: spec.apiKey ?? env.VCF_AGENT_EMBED_API_KEY, dimensions: spec.dimensions }, `openai-compatible:${trimSlash(baseURL)}`);
     }
     default:

@@ -4,6 +4,7 @@
  * prefilter (committed rows, region, gene) applied before the vector search and a bcftools
  * expression (-i) evaluated through the store's expression path (queryVariants) on the variant rows.
  * Each hit comes with its cosine distance and why (whyText: the feature components that matched most).
+ * `--by text` / `--text` searches the text vectors instead (text-store.ts): why is the description.
  */
 import { VcfError } from '../vcf/errors.js';
 import { parseRegion, queryVariants } from '../store/query.js';
@@ -11,6 +12,7 @@ import { sqlStr, visibleFilterOf, type LanceStore } from '../store/tables.js';
 import { FEATURE_VERSION, whyText } from './features.js';
 import { planUsesIndex, searchPlan, vectorSearch } from './search.js';
 import { openVectors, splitKey } from './vectors.js';
+import { searchText, type TextSearchOptions } from './text-store.js';
 
 export type SimilarBy = 'features' | 'carriers' | 'text';
 
@@ -34,6 +36,8 @@ export interface SimilarHit {
   /** cosine distance (1 - cosine similarity) */
   distance: number;
   why: string;
+  /** --by text: the variant's description */
+  text?: string;
 }
 
 export interface SimilarResult {
@@ -44,6 +48,10 @@ export interface SimilarResult {
   where: string;
   /** whether LanceDB used an ANN index (false: exact search) */
   usedIndex: boolean;
+  /** --by text: the embedder id of the text vectors */
+  model?: string;
+  /** --by text: files embedded before the search (automatic backfill) */
+  backfilled?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -71,12 +79,16 @@ async function newestOnly(table: import('@lancedb/lancedb').Table, rows: Row[], 
   });
 }
 
-export async function similarVariants(store: LanceStore, q: SimilarQuery): Promise<SimilarResult> {
-  const by = q.by ?? 'features';
+export async function similarVariants(store: LanceStore, q: SimilarQuery, textOpts: TextSearchOptions = {}): Promise<SimilarResult> {
+  const by = q.by ?? (q.text !== undefined ? 'text' : 'features');
   const k = q.k ?? 10;
   if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new VcfError('USAGE', `-k must be an integer from 1 to 10000 (got ${k})`, {}, 'usage');
   if (by === 'text' || q.text !== undefined) {
-    throw new VcfError('USAGE', 'similar --by text / --text is not available yet: text vectors are not stored in the workspace (use --by features or --by carriers with a VARIANT)', {}, 'usage');
+    if (by !== 'text') throw new VcfError('USAGE', `--text searches text vectors: it cannot be combined with --by ${by}`, {}, 'usage');
+    if (q.text === undefined) throw new VcfError('USAGE', 'similar --by text needs --text "..." (a variant is found by its description: use --text)', {}, 'usage');
+    if (q.variant !== undefined) throw new VcfError('USAGE', 'give either a VARIANT or --text, not both', {}, 'usage');
+    const r = await searchText(store, { text: q.text, k, include: q.include, region: q.region, gene: q.gene }, textOpts);
+    return { query: r.query, by: 'text', hits: r.hits, where: r.where, usedIndex: r.usedIndex, model: r.model, backfilled: r.backfilled };
   }
   if (!q.variant) throw new VcfError('USAGE', 'similar needs a VARIANT (CHROM:POS:REF:ALT or CHROM:POS)', {}, 'usage');
   const table = await openVectors(store, false);

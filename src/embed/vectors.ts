@@ -1,7 +1,8 @@
 /**
  * The `vectors` table of the store: one row per variant key with its feature vector (`fvec`,
- * FEATURE_DIM) and carrier sketch (`cvec`, CARRIER_SKETCH_DIM), computed in ingest's embed phase
- * (docs/embeddings.md). A separate table, so the variants table schema is unchanged.
+ * FEATURE_DIM) and carrier sketch (`cvec`, CARRIER_SKETCH_DIM), computed by ingest (VectorWriter:
+ * batch by batch in the parse pass, then the embed phase; docs/embeddings.md). A separate table, so
+ * the variants table schema is unchanged.
  *
  * Visibility follows the store's ingest-id rule (src/store/tables.ts): each row carries the
  * `file_id` of the ingest that computed it, and readers see only rows of committed files. An ingest
@@ -12,10 +13,10 @@
  * exists (a crash between commit and prune), so a search never sees two rows of one key.
  */
 import * as lancedb from '@lancedb/lancedb';
-import { Bool, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Table, Utf8, makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Table, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 import { CARRIER_SKETCH_DIM, FEATURE_DIM, FEATURE_VERSION, carrierSketch, featureVectorInto, sampleId } from './features.js';
 import { ensureVectorIndex, vectorType, type VectorIndexResult } from './search.js';
-import { sqlStr, visibleFilterOf, type LanceStore } from '../store/tables.js';
+import { numVector, sqlStr, utf8ListVector, utf8Vector, visibleFilterOf, type LanceStore } from '../store/tables.js';
 
 export const VECTORS_TABLE = 'vectors';
 
@@ -45,7 +46,8 @@ export async function openVectors(store: LanceStore, create: boolean): Promise<l
   return store.db.createEmptyTable(VECTORS_TABLE, VECTORS_SCHEMA);
 }
 
-interface KeyAcc {
+/** the inputs of one key's vector row (per file: addFileRows; in ingest's parse pass: the key's first row) */
+export interface KeyAcc {
   key: string; chrom: string; pos: number; end: number; ref: string; alt: string; vtype: string;
   gene: string | null; genes: string[]; consequence: string | null; impact: string | null; clnsig: string | null;
   /** latest file holding the key (its annotation is used) */
@@ -187,22 +189,24 @@ function toArrow(rows: KeyAcc[], fileId: number): Table {
   });
   const col = <T>(f: (a: KeyAcc) => T): T[] => rows.map(f);
   const fld = (name: string) => VECTORS_SCHEMA.fields.find((f) => f.name === name)!.type;
+  const replaces = new Uint8Array((n + 7) >> 3);
+  rows.forEach((a, i) => { if (a.replaces) replaces[i >> 3] |= 1 << (i & 7); });
   return new Table({
-    key: vectorFromArray(col((a) => a.key), new Utf8()),
-    chrom: vectorFromArray(col((a) => a.chrom), new Utf8()),
-    pos: vectorFromArray(col((a) => a.pos), new Int32()),
-    end: vectorFromArray(col((a) => a.end), new Int32()),
-    gene: vectorFromArray(col((a) => a.gene), new Utf8()),
-    genes: vectorFromArray(col((a) => a.genes), fld('genes')),
-    vtype: vectorFromArray(col((a) => a.vtype), new Utf8()),
-    impact: vectorFromArray(col((a) => a.impact), new Utf8()),
-    af: vectorFromArray(afs, new Float64()),
-    n_carriers: vectorFromArray(col((a) => a.carriers.size), new Int32()),
+    key: utf8Vector(col((a) => a.key)),
+    chrom: utf8Vector(col((a) => a.chrom)),
+    pos: numVector(col((a) => a.pos), new Int32()),
+    end: numVector(col((a) => a.end), new Int32()),
+    gene: utf8Vector(col((a) => a.gene)),
+    genes: utf8ListVector(col((a) => a.genes), fld('genes') as List),
+    vtype: utf8Vector(col((a) => a.vtype)),
+    impact: utf8Vector(col((a) => a.impact)),
+    af: numVector(afs, new Float64()),
+    n_carriers: numVector(col((a) => a.carriers.size), new Int32()),
     fvec: vecColumn(fvec, FEATURE_DIM, n),
     cvec: vecColumn(cvec, CARRIER_SKETCH_DIM, n),
-    feature_version: vectorFromArray(col(() => FEATURE_VERSION), new Int32()),
-    file_id: vectorFromArray(col(() => fileId), new Int32()),
-    replaces: vectorFromArray(col((a) => a.replaces), new Bool()),
+    feature_version: numVector(col(() => FEATURE_VERSION), new Int32()),
+    file_id: numVector(col(() => fileId), new Int32()),
+    replaces: makeVector(makeData({ type: new Bool(), length: n, nullCount: 0, data: replaces })),
   } as unknown as Record<string, Vector>);
 }
 
@@ -216,64 +220,174 @@ export interface EmbedPhaseOptions {
 export interface EmbedPhaseResult { keys: number; recomputedShared: number; index: { fvec: VectorIndexResult; cvec: VectorIndexResult } }
 
 /**
- * The embed phase of ingest, run for file `fileId` after its rows are appended and before its
- * catalog row is committed: vectors for every key the file contains, over all committed files plus
- * this one (the documented recompute rule), written with file_id = fileId (invisible until the
- * commit). Leftover rows of interrupted ingests (file_id >= fileId) are deleted first.
+ * Set of 64-bit string hashes (two FNV-1a-style 32-bit hashes), open addressing in typed arrays:
+ * 8 bytes per slot, at most half full. `add` answers whether the hash was already there (a repeat of
+ * the string, or — rarely — another string with the same 64-bit hash: callers treat a hit as
+ * "maybe seen" and check it exactly).
  */
-export async function embedPhase(store: LanceStore, fileId: number, opts: EmbedPhaseOptions = {}): Promise<EmbedPhaseResult> {
-  const table = (await openVectors(store, true))!;
-  const files = await store.files();
-  const committed = files.filter((f) => f.status === 'committed');
-  await table.delete(committed.length ? `file_id >= ${fileId} OR file_id NOT IN (${committed.map((f) => f.file_id).join(',')})` : 'true');
-  await pruneSuperseded(store, table);
-  const vis = visibleFilterOf(files);
-  const samplesN = new Map<number, number>(committed.map((f) => [f.file_id, f.samples_n]));
-  samplesN.set(fileId, await store.tables.samples.countRows(`file_id = ${fileId}`));
-  const others = committed.filter((f) => f.file_id !== fileId).length > 0;
-  const chunkRows = opts.chunkRows ?? 10_000;
-  let keys = 0, shared = 0;
-  let chunk: Row[] = [];
-  const done = new Set<string>();
-  const step = async (): Promise<void> => {
-    if (!chunk.length) return;
-    const vids = chunk.map((r) => r.vid as bigint);
-    let lo = vids[0], hi = vids[0];
-    for (const v of vids) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const gts = plainRows(await store.tables.genotypes.query().where(`file_id = ${fileId} AND vid >= ${lo} AND vid <= ${hi}`).select(GT_SELECT).toArrow(), GT_SELECT);
-    const acc = new Map<string, KeyAcc>();
-    addFileRows(acc, chunk, gts, samplesN);
-    const ks = [...acc.keys()];
-    if (others) {
-      for (let i = 0; i < ks.length; i += 2000) {
-        const inList = ks.slice(i, i + 2000).map(sqlStr).join(',');
-        const ov = plainRows(await store.tables.variants.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${inList})`).select(VARIANT_SELECT).toArrow(), VARIANT_SELECT);
-        if (!ov.length) continue;
-        const ovKeys = [...new Set(ov.map((r) => r.key as string))];
-        const og = plainRows(await store.tables.genotypes.query().where(`(${vis}) AND file_id != ${fileId} AND key IN (${ovKeys.map(sqlStr).join(',')})`).select(GT_SELECT).toArrow(), GT_SELECT);
-        addFileRows(acc, ov, og, samplesN);
-        for (const k of ovKeys) acc.get(k)!.replaces = true;
-        shared += ovKeys.length;
-      }
+export class HashSet64 {
+  private a = new Uint32Array(1 << 12);
+  private b = new Uint32Array(1 << 12);
+  private n = 0;
+  get size(): number { return this.n; }
+  /** bytes held by the table */
+  get bytes(): number { return this.a.byteLength + this.b.byteLength; }
+  add(s: string): boolean {
+    let h1 = 0x811c9dc5, h2 = 0x01000193 ^ s.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    const out = [...acc.values()].filter((a) => !done.has(a.key));
-    for (const a of out) done.add(a.key);
-    if (out.length) await table.add(toArrow(out, fileId));
-    keys += out.length;
-    chunk = [];
-  };
-  for await (const b of store.tables.variants.query().where(`file_id = ${fileId}`).select(VARIANT_SELECT)) {
-    for (const r of plainRows(b, VARIANT_SELECT)) {
-      chunk.push(r);
-      if (chunk.length >= chunkRows) await step();
+    h1 >>>= 0; h2 = (h2 >>> 0) | 1; // slot empty <=> b == 0
+    if ((this.n + 1) * 2 > this.a.length) this.grow();
+    return this.put(h1, h2);
+  }
+  private put(h1: number, h2: number): boolean {
+    const mask = this.a.length - 1;
+    for (let i = h1 & mask; ; i = (i + 1) & mask) {
+      if (this.b[i] === 0) { this.a[i] = h1; this.b[i] = h2; this.n++; return false; }
+      if (this.a[i] === h1 && this.b[i] === h2) return true;
     }
   }
-  await step();
-  const minRows = opts.indexMinRows ?? (Number(process.env.VCF_AGENT_VECTOR_INDEX_MIN_ROWS) || undefined);
-  const fvec = await ensureVectorIndex(table, { column: 'fvec', minRows, replace: true });
-  const cvec = await ensureVectorIndex(table, { column: 'cvec', minRows, replace: true });
-  table.close();
-  return { keys, recomputedShared: shared, index: { fvec, cvec } };
+  private grow(): void {
+    const a = this.a, b = this.b;
+    this.a = new Uint32Array(a.length * 2);
+    this.b = new Uint32Array(a.length * 2);
+    this.n = 0;
+    for (let i = 0; i < a.length; i++) if (b[i] !== 0) this.put(a[i], b[i]);
+  }
+}
+
+/** one in-flight async step at a time: `submit` waits for the previous one, so work overlaps with the caller but stays bounded */
+export class OneInFlight {
+  private p: Promise<void> | null = null;
+  private err: unknown = null;
+  async submit(fn: () => Promise<void>): Promise<void> {
+    await this.drain();
+    this.p = fn().catch((e: unknown) => { this.err = e ?? new Error('failed'); });
+  }
+  async drain(): Promise<void> {
+    if (this.p) { await this.p; this.p = null; }
+    if (this.err) { const e = this.err; this.err = null; throw e; }
+  }
+}
+
+
+/**
+ * The embed phase, fed by ingest's parse pass (no read-back of the file's own rows): ingest hands
+ * over each batch's variant and genotype rows (`add`, then `flush` when the batch is appended);
+ * vectors of the batch's keys are computed at once, over this file plus, when other files are
+ * committed, their rows of the same keys (read by `key IN (...)`): the documented recompute rule.
+ * Rows are written with file_id = fileId (invisible until the catalog commit).
+ *
+ * A key is written once per file: keys are remembered by a 64-bit hash (HashSet64). A key met again
+ * in a later batch (a duplicate record, or a hash collision) is a "late" key: `finish` deletes its
+ * row and recomputes it from the file's stored rows (read back by key), exactly as one pass over the
+ * whole file would. `lateKeys` tells ingest how often each late key was met (the graph stager uses it).
+ */
+export class VectorWriter {
+  private batch: KeyAcc[] = [];
+  private readonly seen = new HashSet64();
+  /** late keys: how many of their rows were met after the hash was already known */
+  readonly late = new Map<string, number>();
+  private readonly q = new OneInFlight();
+  keys = 0;
+  shared = 0;
+  private constructor(
+    private readonly store: LanceStore, private readonly table: lancedb.Table, private readonly fileId: number,
+    private readonly samplesN: Map<number, number>, private readonly vis: string, private readonly others: boolean,
+  ) {}
+
+  /**
+   * Prepare the vectors table for file `fileId` with `nSamples` samples (its catalog row is pending):
+   * leftovers of interrupted ingests (file_id >= fileId, or not committed) are deleted and superseded
+   * rows pruned.
+   */
+  static async open(store: LanceStore, fileId: number, nSamples: number): Promise<VectorWriter> {
+    const table = (await openVectors(store, true))!;
+    const files = await store.files();
+    const committed = files.filter((f) => f.status === 'committed' && f.file_id !== fileId);
+    await table.delete(committed.length ? `file_id >= ${fileId} OR file_id NOT IN (${committed.map((f) => f.file_id).join(',')})` : 'true');
+    await pruneSuperseded(store, table);
+    const samplesN = new Map<number, number>(committed.map((f) => [f.file_id, f.samples_n]));
+    samplesN.set(fileId, nSamples);
+    return new VectorWriter(store, table, fileId, samplesN, visibleFilterOf(files), committed.length > 0);
+  }
+
+  /** whether `key` was met before in this file (by hash: true may also be a collision; see the class comment) */
+  seenKey(key: string): boolean {
+    const hit = this.seen.add(key);
+    if (hit) this.late.set(key, (this.late.get(key) ?? 0) + 1);
+    return hit;
+  }
+
+  /**
+   * The inputs of a key computed from its first row in the file (seenKey(key) was false): per file
+   * and key as addFileRows counts them. Keys met again are recomputed in `finish`.
+   */
+  add(a: KeyAcc): void { this.batch.push(a); }
+
+  /** write the vectors of the keys handed over since the last flush (one write in flight) */
+  async flush(): Promise<void> {
+    if (!this.batch.length) return;
+    const acc = new Map<string, KeyAcc>();
+    for (const a of this.batch) if (!this.late.has(a.key)) acc.set(a.key, a); // late keys: recomputed in finish
+    this.batch = [];
+    await this.q.submit(() => this.write(acc));
+  }
+
+  private async write(acc: Map<string, KeyAcc>): Promise<void> {
+    if (this.others) await this.addOthers(acc);
+    if (acc.size) await this.table.add(toArrow([...acc.values()], this.fileId));
+    this.keys += acc.size;
+  }
+
+  /** the rows of the same keys in other committed files */
+  private async addOthers(acc: Map<string, KeyAcc>): Promise<void> {
+    const ks = [...acc.keys()];
+    for (let i = 0; i < ks.length; i += 2000) {
+      const inList = ks.slice(i, i + 2000).map(sqlStr).join(',');
+      const ov = plainRows(await this.store.tables.variants.query().where(`(${this.vis}) AND file_id != ${this.fileId} AND key IN (${inList})`).select(VARIANT_SELECT).toArrow(), VARIANT_SELECT);
+      if (!ov.length) continue;
+      const ovKeys = [...new Set(ov.map((r) => r.key as string))];
+      const og = plainRows(await this.store.tables.genotypes.query().where(`(${this.vis}) AND file_id != ${this.fileId} AND key IN (${ovKeys.map(sqlStr).join(',')})`).select(GT_SELECT).toArrow(), GT_SELECT);
+      addFileRows(acc, ov, og, this.samplesN);
+      for (const k of ovKeys) acc.get(k)!.replaces = true;
+      this.shared += ovKeys.length;
+    }
+  }
+
+  /** wait for the write in flight (rows on disk) */
+  drain(): Promise<void> { return this.q.drain(); }
+
+  /**
+   * After the file's rows are appended (and indexed): recompute late keys from the stored rows,
+   * then (re)build the ANN indexes.
+   */
+  async finish(opts: EmbedPhaseOptions = {}): Promise<EmbedPhaseResult> {
+    await this.flush();
+    await this.q.drain();
+    const late = [...this.late.keys()];
+    for (let i = 0; i < late.length; i += 2000) {
+      const inList = late.slice(i, i + 2000).map(sqlStr).join(',');
+      await this.table.delete(`file_id = ${this.fileId} AND key IN (${inList})`);
+      const where = `file_id = ${this.fileId} AND key IN (${inList})`;
+      const vrows = plainRows(await this.store.tables.variants.query().where(where).select(VARIANT_SELECT).toArrow(), VARIANT_SELECT);
+      vrows.sort((x, y) => (x.vid as bigint) < (y.vid as bigint) ? -1 : 1);
+      const gts = plainRows(await this.store.tables.genotypes.query().where(where).select(GT_SELECT).toArrow(), GT_SELECT);
+      gts.sort((x, y) => (x.vid as bigint) < (y.vid as bigint) ? -1 : 1);
+      const acc = new Map<string, KeyAcc>();
+      addFileRows(acc, vrows, gts, this.samplesN);
+      await this.write(acc);
+    }
+    const minRows = opts.indexMinRows ?? (Number(process.env.VCF_AGENT_VECTOR_INDEX_MIN_ROWS) || undefined);
+    const fvec = await ensureVectorIndex(this.table, { column: 'fvec', minRows, replace: true });
+    const cvec = await ensureVectorIndex(this.table, { column: 'cvec', minRows, replace: true });
+    return { keys: this.keys, recomputedShared: this.shared, index: { fvec, cvec } };
+  }
+
+  close(): void { this.table.close(); }
 }
 
 /**

@@ -13,43 +13,51 @@ export const VT_OVERLAP = 32;
 
 const up = (c: number) => (c >= 97 && c <= 122 ? c - 32 : c);
 
-/** Type of one ALT allele against REF (both as latin1 strings). */
-export function alleleType(ref: string, alt: string): number {
+/** A type with the length change htslib records for it (`var.n`: bases inserted > 0, deleted < 0). */
+export interface AlleleTypeLen { type: number; n: number }
+
+/**
+ * htslib's type of one ALT allele against REF (both as latin1 strings), with its length change:
+ * the one string classifier (`%TYPE`, `%IS_TS`, the analyze summary). bcftools stats' byte-level
+ * twin over record buffers is src/stats/bcfstats-site.ts.
+ */
+export function alleleTypeLen(ref: string, alt: string): AlleleTypeLen {
   const rl = ref.length, al = alt.length;
-  if (al === 1 && alt === '*') return VT_OVERLAP;
+  if (al === 1 && alt === '*') return { type: VT_OVERLAP, n: 0 };
   if (rl <= 1 && al <= 1) {
-    if (alt === '.' || ref === alt) return VT_REF;
-    if (alt === 'X') return VT_REF;
-    return VT_SNP;
+    if (alt === '.' || alt === '' || ref === alt) return { type: VT_REF, n: 0 };
+    if (alt === 'X') return { type: VT_REF, n: 0 };
+    return { type: VT_SNP, n: 1 };
   }
   if (alt.charCodeAt(0) === 60 /* < */) {
-    if (alt === '<X>' || alt.startsWith('<X>')) return VT_REF;
-    if (alt.startsWith('<*>')) return VT_REF;
-    if (alt === '<NON_REF>') return VT_REF;
-    return VT_OTHER;
+    if (alt === '<X>' || alt.startsWith('<X>')) return { type: VT_REF, n: 0 };
+    if (alt.startsWith('<*>')) return { type: VT_REF, n: 0 };
+    if (alt === '<NON_REF>') return { type: VT_REF, n: 0 };
+    return { type: VT_OTHER, n: 0 };
   }
-  if (alt.charCodeAt(0) === 93 || alt.charCodeAt(0) === 91) return VT_BND; // "joined before" breakend
+  if (alt.charCodeAt(0) === 93 || alt.charCodeAt(0) === 91) return { type: VT_BND, n: 0 }; // "joined before" breakend
   let r = 0, a = 0;
   while (r < rl && a < al && up(ref.charCodeAt(r)) === up(alt.charCodeAt(a))) { r++; a++; }
   if (a < al && r >= rl) {
     const c = alt.charCodeAt(a);
-    if (c === 93 || c === 91) return VT_BND;
-    return VT_INDEL;
+    if (c === 93 || c === 91) return { type: VT_BND, n: 0 };
+    return { type: VT_INDEL, n: al - rl };
   }
-  if (r < rl && a >= al) return VT_INDEL;
-  if (r >= rl && a >= al) return VT_REF;
+  if (r < rl && a >= al) return { type: VT_INDEL, n: al - rl };
+  if (r >= rl && a >= al) return { type: VT_REF, n: 0 };
   let re = rl - 1, ae = al - 1;
   while (re > r && ae > a && up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) { re--; ae--; }
   if (ae === a) {
-    if (re === r) return VT_SNP;
-    if (up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) return VT_INDEL;
-    return VT_OTHER;
+    if (re === r) return { type: VT_SNP, n: 1 };
+    return { type: up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae)) ? VT_INDEL : VT_OTHER, n: -(re - r) };
   }
-  if (re === r) {
-    if (up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) return VT_INDEL;
-    return VT_OTHER;
-  }
-  return re - r === ae - a ? VT_MNP : VT_OTHER;
+  if (re === r) return { type: up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae)) ? VT_INDEL : VT_OTHER, n: ae - a };
+  return { type: re - r === ae - a ? VT_MNP : VT_OTHER, n: re - r > ae - a ? -(re - r + 1) : ae - a + 1 };
+}
+
+/** Type of one ALT allele against REF (both as latin1 strings). */
+export function alleleType(ref: string, alt: string): number {
+  return alleleTypeLen(ref, alt).type;
 }
 
 /** OR of the types of all ALT alleles (0 = REF when there are none). */
@@ -72,7 +80,8 @@ export function typeText(t: number): string {
   return out.join(',');
 }
 
-function acgt(c: number): number {
+/** bcf_acgt2int: A/C/G/T (any case, as a char code) to 0..3, anything else -1 */
+export function acgt2int(c: number): number {
   switch (up(c)) {
     case 65: return 0;
     case 67: return 1;
@@ -87,6 +96,6 @@ export function isTransition(ref: string, alts: string[]): boolean {
   if (!alts.length) return false;
   const t = variantTypes(ref, alts);
   if (!(t & (VT_SNP | VT_MNP))) return false;
-  const a = acgt(ref.charCodeAt(0)), b = acgt(alts[0].charCodeAt(0));
+  const a = acgt2int(ref.charCodeAt(0)), b = acgt2int(alts[0].charCodeAt(0));
   return Math.abs(a - b) === 2;
 }

@@ -73,6 +73,8 @@ export interface QueryResult {
 export interface QueryOutput {
   write(b: Buffer): Promise<void> | void;
   close(): Promise<void>;
+  /** write() is done with a buffer when it returns (synchronous file writes): the caller may reuse it */
+  consumes?: boolean;
 }
 
 const FLUSH_AT = 1 << 17;
@@ -193,6 +195,8 @@ function sinkOutput(path?: string): QueryOutput {
   if (path === undefined || path === '-') {
     const out = process.stdout;
     return {
+      // stdout redirected to a file is written synchronously (fs.writeSync)
+      consumes: (out as unknown as { _type?: string })._type === 'fs',
       write(b) {
         if (out.write(b)) return;
         return new Promise<void>((res) => {
@@ -211,6 +215,7 @@ function sinkOutput(path?: string): QueryOutput {
     throw new VcfError('OUTPUT_OPEN', `cannot open for writing: ${(e as Error).message}`, { file: path });
   }
   return {
+    consumes: true,
     write(b) {
       let off = 0;
       while (off < b.length) {

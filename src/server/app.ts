@@ -30,6 +30,8 @@ import { JobQueue, jobView } from './jobs.js';
 import { ServerMetrics } from './metrics.js';
 import { capability, coerceQuery, jsonSchemaOf, page, pageSchema, registerCapabilityRoutes, runCap, sendExport, exportSchema, type RouteContext } from './routes.js';
 import { registerWeb } from './web.js';
+import { registerExplore } from './explore.js';
+import { Gate } from './gate.js';
 
 export interface ServerOptions {
   host?: string;
@@ -119,7 +121,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   const tokens = opts.tokens ?? [];
   const ws = resolveWorkspace(opts.db);
   const policy: AgentPolicy = makePolicy({ db: opts.db, dataDirs: opts.dataDirs });
-  const rc: RouteContext = { db: opts.db, policy };
+  const rc: RouteContext = { db: opts.db, policy, gate: Gate.fromEnv() };
   const metrics = new ServerMetrics();
   const jobs = new JobQueue(opts.db, metrics);
   const maxUpload = opts.maxUploadBytes ?? DEFAULT_UPLOAD;
@@ -134,6 +136,10 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   app.decorate('jobs', jobs);
   app.decorate('metrics', metrics);
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // OpenTelemetry (tracing.ts) is loaded only when an OTLP endpoint is configured
+  const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? (await import('./tracing.js')).initTracing() : undefined;
+  // one LanceDB read handle per workspace for all requests (opening the tables per request costs time and memory under load)
+  const unshareReads = (await import('../store/query.js')).shareReadHandles();
 
   // ---- errors, metrics, auth, CORS ------------------------------------------------------------
   app.setErrorHandler((err, req, reply) => {
@@ -147,6 +153,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
 
   app.addHook('onRequest', async (req, reply) => {
     req.t0 = process.hrtime.bigint();
+    if (tracing) req.trace = tracing.start(req.method, req.routeOptions.url ?? 'unmatched', req.url.split('?')[0]);
     const origin = req.headers.origin;
     if (origin && cors.has(origin)) {
       reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
@@ -175,6 +182,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
     const labels = { method: req.method, route };
     metrics.requests.inc({ ...labels, status: String(reply.statusCode) });
     if (req.t0) metrics.latency.observe(labels, Number(process.hrtime.bigint() - req.t0) / 1e9);
+    if (tracing && req.trace) tracing.end(req.trace, reply.statusCode);
   });
 
   // ---- OpenAPI and docs -------------------------------------------------------------------------
@@ -201,6 +209,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
 
   // ---- capability routes ------------------------------------------------------------------------
   registerCapabilityRoutes(app, rc);
+  registerExplore(app, rc);
 
   app.get('/api/v1/whoami', { schema: { tags: ['ops'], summary: 'the role of the caller and what the server allows' } }, async (req) => ({
     role: req.role, auth: tokens.length > 0, maxUploadBytes: maxUpload, agentAllowWrite: !!opts.agentAllowWrite, dataDirs: policy.allowedDirs,
@@ -219,12 +228,12 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   });
 
   app.get('/api/v1/genes', { schema: { tags: ['genes'], summary: 'Genes of the store graph with their variant counts (top 2,000), for pickers', security: [{ bearer: [] }] } }, async (req) => {
-    const res = await runCap(capability('graph_query'), { cypher: GENES_CYPHER }, req.role ?? 'read-only', rc);
+    const res = await runCap(capability('graph_query'), { cypher: GENES_CYPHER }, req.role ?? 'read-only', rc, req.trace);
     return { capability: res.capability, rowCount: res.rowCount, rows: res.rows, commands: res.commands };
   });
 
   app.post('/api/v1/graph', { schema: { tags: ['graph'], summary: 'Read-only Cypher on the store graph (allow-listed read clauses only)', body: jsonSchemaOf(capability('graph_query').input), security: [{ bearer: [] }] } }, async (req) => {
-    const res = await runCap(capability('graph_query'), req.body ?? {}, req.role ?? 'read-only', rc);
+    const res = await runCap(capability('graph_query'), req.body ?? {}, req.role ?? 'read-only', rc, req.trace);
     return { capability: res.capability, rowCount: res.rowCount, rows: res.rows, commands: res.commands };
   });
 
@@ -389,7 +398,7 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   // ---- the web page -------------------------------------------------------------------------------
   registerWeb(app);
 
-  app.addHook('onClose', async () => { await jobs.idle(); });
+  app.addHook('onClose', async () => { await jobs.idle(); await unshareReads(); await tracing?.shutdown(); });
   return app;
 }
 

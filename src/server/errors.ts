@@ -12,7 +12,7 @@ export class HttpError extends Error {
   }
 }
 
-const NOT_FOUND = new Set(['STORE_NOT_FOUND', 'STORE_NO_SAMPLE', 'STORE_NO_GENE', 'STORE_NO_FILE', 'INPUT_NOT_FOUND']);
+const NOT_FOUND = new Set(['STORE_NOT_FOUND', 'STORE_NO_SAMPLE', 'STORE_NO_GENE', 'STORE_NO_FILE', 'INPUT_NOT_FOUND', 'STORE_NOT_IN_GRAPH', 'STORE_NO_GRAPH']);
 
 export function toHttp(e: unknown): { status: number; body: { error: string; rule: string } } {
   if (e instanceof HttpError) return { status: e.status, body: { error: e.message, rule: e.rule } };

@@ -1,11 +1,14 @@
 /**
- * Ingest jobs of the server: one at a time (the workspace has one writer), in this process, through
- * the store's ingestFiles. Each job keeps its events (phase changes, progress, the result or the
+ * Ingest jobs of the server: one at a time (the workspace has one writer), each in a child process
+ * (ingest-child.ts, the store's ingestFiles) so the server keeps answering queries while it runs. Each job keeps its events (phase changes, progress, the result or the
  * error) so a client connecting late to the event stream gets them all, then the live ones.
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
-import type { IngestOptions, IngestPhase, IngestResult } from '../store/ingest.js';
+import type { IngestPhase, IngestResult } from '../store/ingest.js';
 import { VcfError } from '../vcf/errors.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -94,7 +97,6 @@ export class JobQueue {
   }
 
   private async run(job: Job): Promise<void> {
-    const { ingestFiles } = await import('../store/ingest.js');
     job.status = 'running';
     this.emit(job, { type: 'status', data: { status: 'running' } });
     const n = job.files.length;
@@ -111,9 +113,8 @@ export class JobQueue {
       const k = FILE_PHASES.indexOf(phase);
       return (0.9 * (Math.max(fileIdx, 0) + (k + 1) / (FILE_PHASES.length + 1))) / n;
     };
-    const opts: IngestOptions = {
-      db: this.db,
-      onPhase: (phase, file) => {
+    const opts = {
+      onPhase: (phase: IngestPhase, file?: string) => {
         if (file && file !== lastFile) {
           lastFile = file;
           fileIdx++;
@@ -127,7 +128,7 @@ export class JobQueue {
         this.emit(job, { type: 'phase', data: { phase, file: file ? job.names[job.files.indexOf(file)] ?? file : undefined, progress: job.progress, fileIndex: fileIdx, files: n } });
       },
       // after each appended batch: records read so far (the live records/s gauge)
-      onProgress: (_file, records) => {
+      onProgress: (_file: string, records: number) => {
         fileRecords = records;
         const s = (Date.now() - fileStart) / 1000;
         if (s > 0) this.metrics.ingestRate.set(records / s);
@@ -135,7 +136,7 @@ export class JobQueue {
       },
     };
     try {
-      const res = await ingestFiles(job.files, opts);
+      const res = await ingestInChild(job.files, this.db, opts);
       const records = res.files.filter((f) => f.status === 'ingested').reduce((a, f) => a + f.records, 0);
       job.records = records;
       this.metrics.ingestRecords.inc(records);
@@ -148,7 +149,7 @@ export class JobQueue {
       job.finished = new Date().toISOString();
       this.emit(job, { type: 'done', data: { status: 'done', progress: 1, records, seconds: secs, files: res.files.map((f, i) => ({ ...f, file: job.names[i] ?? f.file })) } });
     } catch (e) {
-      const err = e instanceof VcfError ? { rule: e.code, message: e.oneLine() } : { rule: 'INTERNAL', message: ((e as Error).message ?? String(e)).split('\n')[0].slice(0, 500) };
+      const err = e instanceof ChildIngestError ? { rule: e.rule, message: e.message } : e instanceof VcfError ? { rule: e.code, message: e.oneLine() } : { rule: 'INTERNAL', message: ((e as Error).message ?? String(e)).split('\n')[0].slice(0, 500) };
       job.error = err;
       job.status = 'failed';
       job.finished = new Date().toISOString();
@@ -158,6 +159,35 @@ export class JobQueue {
       try { job.cleanup?.(); } catch { /* temp files only */ }
     }
   }
+}
+
+/** an error the ingest process reported (its message is already one line with the rule) */
+class ChildIngestError extends Error {
+  constructor(readonly rule: string, message: string) { super(message); }
+}
+
+/** run ingestFiles in a child process; phase and progress callbacks from its messages */
+function ingestInChild(files: string[], db: string | undefined, cb: { onPhase: (p: IngestPhase, file?: string) => void; onProgress: (file: string, records: number) => void }): Promise<IngestResult> {
+  const script = fileURLToPath(new URL('./ingest-child.js', import.meta.url));
+  const child = fork(script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+  // background work: queries answered meanwhile get the CPU first
+  try { if (child.pid) os.setPriority(child.pid, 10); } catch { /* not permitted here: normal priority */ }
+  let stderr = '';
+  child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-2000); });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    child.on('message', (m: { t: string; phase?: IngestPhase; file?: string; records?: number; res?: IngestResult; rule?: string; message?: string }) => {
+      if (m.t === 'phase') cb.onPhase(m.phase!, m.file);
+      else if (m.t === 'progress') cb.onProgress(m.file!, m.records!);
+      else if (m.t === 'done') { settled = true; resolve(m.res!); }
+      else if (m.t === 'error') { settled = true; reject(new ChildIngestError(m.rule ?? 'INTERNAL', m.message ?? 'ingest failed')); }
+    });
+    child.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
+    child.on('exit', (code, signal) => {
+      if (!settled) { settled = true; reject(new Error(`the ingest process ended (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`)); }
+    });
+    child.send({ files, db });
+  });
 }
 
 /** what the API shows of a job */

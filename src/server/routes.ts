@@ -16,6 +16,8 @@ import { checkCypher, checkPath, type AgentPolicy } from '../agent/guards.js';
 import { commandLine } from '../agent/grounding.js';
 import { HttpError } from './errors.js';
 import type { Role } from './auth.js';
+import type { RequestTrace } from './tracing.js';
+import type { Gate } from './gate.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -51,6 +53,8 @@ export function coerceQuery(q: Record<string, unknown>, schema: JsonSchema): Rec
 export interface RouteContext {
   db?: string;
   policy: AgentPolicy;
+  /** bounds the read calls running at once (gate.ts); writes (ingest) are not gated */
+  gate?: Gate;
 }
 
 export interface CapRun extends CapabilityResult {
@@ -64,14 +68,15 @@ function firstIssue(e: z.ZodError): string {
 }
 
 /** validate, guard, run one capability for a caller with `role` */
-export async function runCap(cap: Capability, input: unknown, role: Role, rc: RouteContext): Promise<CapRun> {
+export async function runCap(cap: Capability, input: unknown, role: Role, rc: RouteContext, trace?: RequestTrace): Promise<CapRun> {
   const parsed = cap.input.safeParse(input);
   if (!parsed.success) throw new HttpError(400, 'SERVE_BAD_INPUT', `${cap.name}: ${firstIssue(parsed.error)}`);
   if (cap.write && role !== 'admin') throw new HttpError(403, 'SERVE_ADMIN_ONLY', `${cap.name} writes the workspace: it needs an admin token`);
   for (const p of cap.paths(parsed.data)) checkPath(p, rc.policy);
   if (cap.name === 'graph_query') checkCypher((parsed.data as { cypher: string }).cypher);
   const ctx = { db: rc.db };
-  const res = await cap.run(parsed.data, ctx);
+  const call = (): Promise<CapabilityResult> => (rc.gate && !cap.write ? rc.gate.run(() => cap.run(parsed.data, ctx)) : cap.run(parsed.data, ctx));
+  const res = trace ? await trace.child(`capability ${cap.name}`, { 'vcf_agent.capability': cap.name }, call) : await call();
   return { ...res, capability: cap.name, commands: cap.commands(parsed.data, ctx).map(commandLine) };
 }
 
@@ -147,7 +152,7 @@ export function registerCapabilityRoutes(app: FastifyInstance, rc: RouteContext)
       schema: { tags: ['capabilities'], summary: cap.name, description: `${cap.description}${cap.write ? ' (admin only)' : ''}`, body, security: [{ bearer: [] }] },
       config: { admin: cap.write },
     }, async (req: Req) => {
-      const res = await runCap(cap, req.body ?? {}, req.role ?? 'read-only', rc);
+      const res = await runCap(cap, req.body ?? {}, req.role ?? 'read-only', rc, req.trace);
       return { capability: res.capability, rowCount: res.rowCount, rows: res.rows, facts: res.facts, commands: res.commands };
     });
   }
@@ -172,7 +177,7 @@ export function registerCapabilityRoutes(app: FastifyInstance, rc: RouteContext)
       // a capability that pages itself gets the page (an export takes every row)
       const self = r.paged && !exp && pagesItself(cap);
       if (self) Object.assign(inp, { offset: offset ?? 0, limit: limit ?? 100 });
-      const res = await runCap(cap, inp, req.role ?? 'read-only', rc);
+      const res = await runCap(cap, inp, req.role ?? 'read-only', rc, req.trace);
       if (r.paged && exp) return sendExport(reply, res.rows, exp, cap.name);
       return r.paged ? page(res, { offset, limit }, self) : { capability: res.capability, rowCount: res.rowCount, rows: res.rows, facts: res.facts, commands: res.commands };
     });

@@ -11,13 +11,8 @@ import { VcfError } from '../vcf/errors.js';
 import { f32 } from './bcfstats-num.js';
 import { strtodPrefix } from '../expr/format-num.js';
 
-export const VT_REF = 0;
-export const VT_SNP = 1;
-export const VT_MNP = 2;
-export const VT_INDEL = 4;
-export const VT_OTHER = 8;
-export const VT_BND = 16;
-export const VT_OVERLAP = 32;
+import { VT_REF, VT_SNP, VT_MNP, VT_INDEL, VT_OTHER, VT_BND, VT_OVERLAP } from '../expr/format-vartype.js';
+export { VT_REF, VT_SNP, VT_MNP, VT_INDEL, VT_OTHER, VT_BND, VT_OVERLAP };
 
 /** htslib genotype classes (vcfutils.h) */
 export const GT_HOM_RR = 0;
@@ -38,15 +33,7 @@ function up(c: number): number {
   return c >= 97 && c <= 122 ? c - 32 : c;
 }
 
-/** bcf_acgt2int: A/C/G/T (any case) to 0..3, anything else -1 */
-export function acgt2int(c: number): number {
-  if (c > 96) c -= 32;
-  if (c === 65) return 0;
-  if (c === 67) return 1;
-  if (c === 71) return 2;
-  if (c === 84) return 3;
-  return -1;
-}
+export { acgt2int } from '../expr/format-vartype.js';
 
 /** the variant type of ALT [as, ae) against REF [rs, re); the length change goes to `varN` */
 let varN = 0;

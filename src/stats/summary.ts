@@ -8,6 +8,7 @@
  * (The full bcftools-stats sections arrive with the stats issue.)
  */
 import { VcfReader } from '../vcf/reader.js';
+import { acgt2int, alleleTypeLen as variantType, VT_REF, VT_SNP, VT_MNP, VT_INDEL, VT_OTHER, VT_BND, VT_OVERLAP } from '../expr/format-vartype.js';
 import type { VcfRecord } from '../vcf/record.js';
 import type { VcfHeader } from '../vcf/header.js';
 
@@ -116,47 +117,11 @@ export interface VcfSummary {
 // ------------------------------------------------------------------------------------------
 // Variant types, as htslib's bcf_set_variant_type
 
-export const VT_REF = 0, VT_SNP = 1, VT_MNP = 2, VT_INDEL = 4, VT_OTHER = 8, VT_BND = 16, VT_OVERLAP = 32;
+export { VT_REF, VT_SNP, VT_MNP, VT_INDEL, VT_OTHER, VT_BND, VT_OVERLAP } from '../expr/format-vartype.js';
+/** htslib's type of one REF/ALT pair (VT_* constant) and the length change for indels (the one classifier) */
+export { alleleTypeLen as variantType } from '../expr/format-vartype.js';
 
 export type AltClass = 'snp' | 'mnp' | 'indel' | 'other' | 'ref' | 'bnd' | 'overlap';
-
-const up = (c: number) => (c >= 97 && c <= 122 ? c - 32 : c);
-
-/** htslib's type of one REF/ALT pair (VT_* constant) and the length change for indels. */
-export function variantType(ref: string, alt: string): { type: number; n: number } {
-  if (alt === '*') return { type: VT_OVERLAP, n: 0 };
-  if (ref.length <= 1 && alt.length <= 1) {
-    if (alt === '.' || alt === '' || ref === alt) return { type: VT_REF, n: 0 };
-    if (alt === 'X') return { type: VT_REF, n: 0 };
-    return { type: VT_SNP, n: 1 };
-  }
-  if (alt[0] === '<') {
-    if (alt === '<X>' || alt.startsWith('<*>') || alt === '<NON_REF>') return { type: VT_REF, n: 0 };
-    return { type: VT_OTHER, n: 0 };
-  }
-  if (alt[0] === ']' || alt[0] === '[') return { type: VT_BND, n: 0 }; // "joined before" breakend
-  let r = 0, a = 0;
-  const rl = ref.length, al = alt.length;
-  while (r < rl && a < al && up(ref.charCodeAt(r)) === up(alt.charCodeAt(a))) { r++; a++; }
-  if (a < al && r >= rl) {
-    if (alt[a] === ']' || alt[a] === '[') return { type: VT_BND, n: 0 };
-    return { type: VT_INDEL, n: al - rl };
-  }
-  if (r < rl && a >= al) return { type: VT_INDEL, n: al - rl };
-  if (r >= rl && a >= al) return { type: VT_REF, n: 0 };
-  let re = rl - 1, ae = al - 1;
-  while (re > r && ae > a && up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) { re--; ae--; }
-  if (ae === a) {
-    if (re === r) return { type: VT_SNP, n: 1 };
-    if (up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) return { type: VT_INDEL, n: -(re - r) };
-    return { type: VT_OTHER, n: -(re - r) };
-  }
-  if (re === r) {
-    if (up(ref.charCodeAt(re)) === up(alt.charCodeAt(ae))) return { type: VT_INDEL, n: ae - a };
-    return { type: VT_OTHER, n: ae - a };
-  }
-  return { type: re - r === ae - a ? VT_MNP : VT_OTHER, n: re - r > ae - a ? -(re - r + 1) : ae - a + 1 };
-}
 
 /** bcftools-style classification of one REF/ALT pair. */
 export function classifyAlt(ref: string, alt: string): AltClass {
@@ -172,19 +137,8 @@ export function classifyAlt(ref: string, alt: string): AltClass {
   }
 }
 
-/** A=0 C=1 G=2 T=3, else -1 (htslib bcf_acgt2int, case-insensitive) */
-function acgt(c: number): number {
-  switch (up(c)) {
-    case 65: return 0;
-    case 67: return 1;
-    case 71: return 2;
-    case 84: return 3;
-    default: return -1;
-  }
-}
-
 export function isTransition(a: string, b: string): boolean {
-  const x = acgt(a.charCodeAt(0)), y = acgt(b.charCodeAt(0));
+  const x = acgt2int(a.charCodeAt(0)), y = acgt2int(b.charCodeAt(0));
   return x >= 0 && y >= 0 && Math.abs(x - y) === 2;
 }
 
@@ -403,11 +357,11 @@ function countTypes(r: VcfRecord, s: VcfSummary): void {
   if (lineType === VT_REF) s.noAlt++;
   if (lineType & VT_SNP) {
     s.snps++;
-    const rb = acgt(ref.charCodeAt(0));
+    const rb = acgt2int(ref.charCodeAt(0));
     if (rb >= 0) {
       for (let i = 0; i < alts.length; i++) {
         if (!(types[i] & VT_SNP)) continue;
-        const ab = acgt(alts[i].charCodeAt(0));
+        const ab = acgt2int(alts[i].charCodeAt(0));
         if (ab < 0 || ab === rb) continue;
         const ts = Math.abs(rb - ab) === 2;
         if (ts) { s.ts++; if (i === 0) s.tsFirstAlt++; } else { s.tv++; if (i === 0) s.tvFirstAlt++; }

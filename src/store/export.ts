@@ -1,8 +1,10 @@
 /**
  * Export of the store: the variant rows of committed files back to VCF (the split records, as
- * `bcftools norm -m -any` writes them, under the file's own header) or JSON lines (one object per
+ * `bcftools norm -m -any` writes them, under the file's own header), JSON lines (one object per
  * split record: fixed fields, INFO and per-sample FORMAT values, plus the store's annotation
- * columns). Rows stream in storage order (a file's records in file order); memory is one batch.
+ * columns) or Parquet (PARQUET_LAYOUT below: one row per split record, typed columns).
+ * Rows stream in storage order (a file's records in file order); memory is one batch (Parquet: one
+ * row group, sized by the number of samples).
  *
  * Not exported: records without an ALT ('.') and gVCF `<NON_REF>`/`<*>` alleles, which the store
  * does not hold as variants (reference blocks are in the refblocks table).
@@ -10,8 +12,10 @@
 import { VcfError } from '../vcf/errors.js';
 import { RECORD_COLUMNS, RecordRebuilder, parseStoredHeader, type StoredRow } from './records.js';
 import { visibleFilterOf, type LanceStore } from './tables.js';
+import { ParquetSink, parquetLayoutOf } from './export-parquet.js';
 
-export type ExportFormat = 'vcf' | 'jsonl';
+export type ExportFormat = 'vcf' | 'jsonl' | 'parquet';
+export const EXPORT_FORMATS: ExportFormat[] = ['vcf', 'jsonl', 'parquet'];
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -19,13 +23,17 @@ export interface ExportOptions {
   fileId?: number;
   /** receives text chunks (latin1-safe strings for vcf: write them with Buffer.from(s, 'latin1')) */
   write: (chunk: string) => Promise<void> | void;
+  /** receives the bytes of the Parquet file (required for parquet) */
+  writeBytes?: (chunk: Uint8Array) => Promise<void> | void;
+  /** Parquet: rows per row group (default: about 50k values of records x samples x FORMAT keys, 64..4,096 rows) */
+  rowGroupRows?: number;
 }
 
 export interface ExportResult { files: number[]; records: number }
 
-const ANN_COLUMNS = ['key', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'hgvs_c', 'hgvs_p', 'clnsig', 'clnrevstat', 'clndn', 'ann_source'];
+export const ANN_COLUMNS = ['key', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'hgvs_c', 'hgvs_p', 'clnsig', 'clnrevstat', 'clndn', 'ann_source'];
 
-function decodeValue(v: string): string {
+export function decodeValue(v: string): string {
   return Buffer.from(v, 'latin1').toString('utf8');
 }
 
@@ -51,7 +59,8 @@ export function lineToJson(line: string, samples: string[]): Record<string, unkn
 }
 
 export async function exportStore(store: LanceStore, opts: ExportOptions): Promise<ExportResult> {
-  if (opts.format !== 'vcf' && opts.format !== 'jsonl') throw new VcfError('USAGE', `--format must be vcf or jsonl, got "${opts.format}"`, {}, 'usage');
+  if (!EXPORT_FORMATS.includes(opts.format)) throw new VcfError('USAGE', `--format must be vcf, jsonl or parquet, got "${opts.format}"`, {}, 'usage');
+  if (opts.format === 'parquet' && !opts.writeBytes) throw new Error('exportStore: parquet needs writeBytes');
   const files = await store.files();
   const committed = files.filter((f) => f.status === 'committed');
   let chosen = committed;
@@ -63,8 +72,11 @@ export async function exportStore(store: LanceStore, opts: ExportOptions): Promi
   }
   const vis = visibleFilterOf(files);
   let records = 0;
-  for (const f of chosen) {
-    const header = parseStoredHeader(f.header, f.path);
+  const headers = chosen.map((f) => parseStoredHeader(f.header, f.path));
+  let sink: ParquetSink | undefined;
+  if (opts.format === 'parquet') sink = new ParquetSink(parquetLayoutOf(headers, chosen.map((f) => f.file_id), chosen.map((f) => f.header)), opts.writeBytes!, opts.rowGroupRows);
+  for (const [fi, f] of chosen.entries()) {
+    const header = headers[fi];
     const rb = new RecordRebuilder(header, f.path);
     if (opts.format === 'vcf') await opts.write(Buffer.from(f.header.endsWith('\n') ? f.header : f.header + '\n', 'utf8').toString('latin1'));
     const cols = [...new Set([...RECORD_COLUMNS, ...ANN_COLUMNS])];
@@ -72,7 +84,8 @@ export async function exportStore(store: LanceStore, opts: ExportOptions): Promi
       let chunk = '';
       for (const r of b.toArray() as Array<Record<string, unknown>>) {
         const line = rb.lineOf(r as unknown as StoredRow);
-        if (opts.format === 'vcf') chunk += line + '\n';
+        if (sink) await sink.add(line, f.file_id, header.samples, r);
+        else if (opts.format === 'vcf') chunk += line + '\n';
         else {
           const o = lineToJson(line, header.samples);
           o.file_id = f.file_id;
@@ -81,8 +94,9 @@ export async function exportStore(store: LanceStore, opts: ExportOptions): Promi
         }
         records++;
       }
-      await opts.write(chunk);
+      if (chunk) await opts.write(chunk);
     }
   }
+  if (sink) await sink.finish();
   return { files: chosen.map((f) => f.file_id), records };
 }

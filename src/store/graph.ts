@@ -28,24 +28,56 @@ type Row = Record<string, unknown>;
 
 /** The small adapter over the graph engine. */
 export class GraphDb {
-  private readonly db: kuzu.Database;
-  private readonly conn: kuzu.Connection;
+  private db: kuzu.Database;
+  private conn: kuzu.Connection;
   readonly readOnly: boolean;
-  private constructor(db: kuzu.Database, conn: kuzu.Connection, readOnly: boolean) {
-    this.db = db;
-    this.conn = conn;
+  private ready?: Promise<void>;
+  private readonly reopen: () => kuzu.Database;
+  private readonly file: string;
+  private readonly waitMs: number;
+  private constructor(file: string, reopen: () => kuzu.Database, readOnly: boolean, waitMs: number) {
+    this.file = file;
+    this.reopen = reopen;
+    this.db = reopen();
+    this.conn = new kuzu.Connection(this.db);
     this.readOnly = readOnly;
+    this.waitMs = waitMs;
   }
 
-  static open(file: string, opts: { readOnly?: boolean; bufferPoolBytes?: number } = {}): GraphDb {
+  /**
+   * The engine allows one read-write process or several read-only ones per graph; the open happens
+   * at the first query, retried every 100 ms while another process holds a conflicting lock, for up
+   * to `waitMs` (default $VCF_AGENT_GRAPH_WAIT_MS or 60 s), then a clear STORE_GRAPH_BUSY error.
+   */
+  static open(file: string, opts: { readOnly?: boolean; bufferPoolBytes?: number; waitMs?: number } = {}): GraphDb {
     const pool = opts.bufferPoolBytes ?? (Number(process.env.VCF_AGENT_GRAPH_POOL_MB) * 1024 * 1024 || DEFAULT_BUFFER_POOL);
-    const db = new kuzu.Database(file, pool, true, !!opts.readOnly);
-    const conn = new kuzu.Connection(db);
-    return new GraphDb(db, conn, !!opts.readOnly);
+    const waitMs = opts.waitMs ?? (Number(process.env.VCF_AGENT_GRAPH_WAIT_MS) || 60_000);
+    return new GraphDb(file, () => new kuzu.Database(file, pool, true, !!opts.readOnly), !!opts.readOnly, waitMs);
+  }
+
+  private async ensureOpen(): Promise<void> {
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      try {
+        await this.db.init();
+        await this.conn.init();
+        return;
+      } catch (e) {
+        if (!/could not set lock/i.test(String((e as Error).message))) throw e;
+        await this.db.close().catch(() => undefined);
+        if (Date.now() >= deadline) {
+          throw new VcfError('STORE_GRAPH_BUSY', `the graph ${this.file} is held by another process (${this.readOnly ? 'a writer: an ingest or db rebuild-graph' : 'a reader'}) for more than ${Math.round(this.waitMs / 1000)} s; try again when it has finished`, { file: this.file });
+        }
+        await new Promise((r) => setTimeout(r, 100));
+        this.db = this.reopen();
+        this.conn = new kuzu.Connection(this.db);
+      }
+    }
   }
 
   /** Run one statement; all rows; the result is closed before returning. */
   async query(cypher: string): Promise<Row[]> {
+    await (this.ready ??= this.ensureOpen());
     const res = await this.conn.query(cypher);
     const list = Array.isArray(res) ? res : [res];
     try {
@@ -58,6 +90,7 @@ export class GraphDb {
   }
 
   async close(): Promise<void> {
+    if (this.ready && !(await this.ready.then(() => true, () => false))) return; // never opened (closed by ensureOpen)
     await this.conn.close();
     await this.db.close();
   }
@@ -112,20 +145,113 @@ export interface SyncOptions {
   rebuild?: boolean;
   /** called after the first bulk COPY of each file (crash tests pause here) */
   pause?: (phase: 'graph') => Promise<void>;
+  /** staging files already written (by ingest's parse pass) by file id; used and removed by the load */
+  staged?: Map<number, StagedGraph>;
 }
 
-/** Load one committed file's rows from LanceDB into the graph. */
+/** the staging CSV files of one file's graph load */
+export interface StagedGraph { fileId: number; samples: string; variants: string; genes: string; inGene: string; carries: string }
+
+function stagedPaths(ws: Workspace, fileId: number): StagedGraph {
+  const tmp = (n: string): string => path.join(ws.tmpDir, `f${fileId}-${n}.csv`);
+  return { fileId, samples: tmp('samples'), variants: tmp('variants'), genes: tmp('genes'), inGene: tmp('in_gene'), carries: tmp('carries') };
+}
+
+const VARIANT_CSV = ['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'clnrevstat', 'clndn', 'src_file'];
+const IN_GENE_CSV = ['key', 'gene', 'consequence', 'impact', 'hgvs_c', 'hgvs_p'];
+const CARRIES_CSV = ['sample', 'key', 'gt', 'zygosity', 'dp', 'gq', 'file_id'];
+
+/**
+ * The staging CSV files of one file's graph load written by ingest's parse pass, so the load after
+ * the commit does not read the file's rows back from LanceDB. The same rows as loadFile's export:
+ * every variant row; gene edges of a key's first row in the file (`first`: the caller's dedupe);
+ * carries = genotype rows that are not 'missing'. Lines are buffered per batch (`flush` writes them).
+ */
+export class GraphStager {
+  readonly files: StagedGraph;
+  private readonly fds: Record<'variants' | 'genes' | 'inGene' | 'carries', number>;
+  private readonly buf: Record<'variants' | 'genes' | 'inGene' | 'carries', string[]> = { variants: [], genes: [], inGene: [], carries: [] };
+  private readonly seenGene = new Set<string>();
+  constructor(ws: Workspace, readonly fileId: number, samples: string[]) {
+    fs.mkdirSync(ws.tmpDir, { recursive: true });
+    this.files = stagedPaths(ws, fileId);
+    fs.writeFileSync(this.files.samples, ['name', ...samples.map(csvField)].join('\n') + '\n');
+    const open = (f: string, header: string[]): number => { const fd = fs.openSync(f, 'w'); fs.writeSync(fd, header.join(',') + '\n'); return fd; };
+    this.fds = { variants: open(this.files.variants, VARIANT_CSV), genes: open(this.files.genes, ['name']), inGene: open(this.files.inGene, IN_GENE_CSV), carries: open(this.files.carries, CARRIES_CSV) };
+  }
+  variant(values: unknown[]): void { this.buf.variants.push(csvLine(values)); }
+  /** the gene edges of a key (gene_ann JSON) */
+  geneEdges(key: string, geneAnn: string | null): void {
+    if (!geneAnn) return;
+    for (const [gene, consequence, impact, hgvsC, hgvsP] of JSON.parse(geneAnn) as Array<Array<string | null>>) {
+      if (!gene) continue;
+      if (!this.seenGene.has(gene)) { this.seenGene.add(gene); this.buf.genes.push(csvField(gene)); }
+      this.buf.inGene.push(csvLine([key, gene, consequence, impact, hgvsC, hgvsP]));
+    }
+  }
+  carry(values: unknown[]): void { this.buf.carries.push(csvLine(values)); }
+  flush(): void {
+    for (const k of Object.keys(this.buf) as Array<keyof GraphStager['buf']>) {
+      const b = this.buf[k];
+      if (!b.length) continue;
+      fs.writeSync(this.fds[k], b.join('\n') + '\n');
+      b.length = 0;
+    }
+  }
+  /** write what is buffered and close the files (they stay for the load) */
+  close(): StagedGraph {
+    this.flush();
+    for (const fd of Object.values(this.fds)) fs.closeSync(fd);
+    return this.files;
+  }
+  /** close and remove the files (not loaded) */
+  discard(): void {
+    try { for (const fd of Object.values(this.fds)) fs.closeSync(fd); } catch { /* closed */ }
+    removeStaged(this.files);
+  }
+}
+
+function csvLine(values: unknown[]): string {
+  let s = csvField(values[0]);
+  for (let i = 1; i < values.length; i++) s += ',' + csvField(values[i]);
+  return s;
+}
+
+function removeStaged(f: StagedGraph): void {
+  for (const p of [f.samples, f.variants, f.genes, f.inGene, f.carries]) fs.rmSync(p, { force: true });
+}
+
+/** Load one committed file's rows into the graph: from its staged CSV files (ingest), else read from LanceDB. */
 async function loadFile(g: GraphDb, store: LanceStore, fileId: number, opts: SyncOptions = {}): Promise<void> {
   const ws = store.ws;
   fs.mkdirSync(ws.tmpDir, { recursive: true });
   fs.writeFileSync(loadingMarker(ws), String(fileId));
-  const tmp = (n: string): string => path.join(ws.tmpDir, `f${fileId}-${n}.csv`);
+  const staged = opts.staged?.get(fileId);
+  const files = staged ?? await exportFile(store, fileId);
+  const opt = '(HEADER=true, IGNORE_ERRORS=true)'; // duplicate primary keys (known samples, variants, genes) are skipped
+  await g.query(`COPY Sample FROM ${cypherPath(files.samples)} ${opt}`);
+  await g.query(`COPY Variant FROM ${cypherPath(files.variants)} ${opt}`);
+  await opts.pause?.('graph');
+  await g.query(`COPY Gene FROM ${cypherPath(files.genes)} ${opt}`);
+  // gene edges only for variants this file created (a key known from an earlier file has its edges)
+  await g.query(`COPY IN_GENE FROM (LOAD FROM ${cypherPath(files.inGene)} (HEADER=true) MATCH (v:Variant {key: key}) WHERE v.src_file = ${fileId} RETURN key, gene, consequence, impact, hgvs_c, hgvs_p)`);
+  await g.query(`COPY CARRIES FROM ${cypherPath(files.carries)} (HEADER=true)`);
+  await g.query(`CREATE (:LoadedFile {id: ${fileId}})`);
+  fs.rmSync(loadingMarker(ws), { force: true });
+  removeStaged(files);
+  opts.staged?.delete(fileId);
+}
+
+/** Write one committed file's staging CSV files from its LanceDB rows. */
+async function exportFile(store: LanceStore, fileId: number): Promise<StagedGraph> {
+  const files = stagedPaths(store.ws, fileId);
+  const tmp = (n: string): string => path.join(store.ws.tmpDir, `f${fileId}-${n}.csv`);
   const samples = new CsvOut(tmp('samples'), ['name']);
   for (const r of await store.tables.samples.query().where(`file_id = ${fileId}`).select(['sample']).toArray()) await samples.row([r.sample]);
   await samples.end();
-  const variants = new CsvOut(tmp('variants'), ['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'clnrevstat', 'clndn', 'src_file']);
+  const variants = new CsvOut(tmp('variants'), VARIANT_CSV);
   const genes = new CsvOut(tmp('genes'), ['name']);
-  const inGene = new CsvOut(tmp('in_gene'), ['key', 'gene', 'consequence', 'impact', 'hgvs_c', 'hgvs_p']);
+  const inGene = new CsvOut(tmp('in_gene'), IN_GENE_CSV);
   const seenKey = new Set<string>();
   const seenGene = new Set<string>();
   const q = store.tables.variants.query().where(`file_id = ${fileId}`).select(['key', 'chrom', 'pos', 'ref', 'alt', 'vtype', 'af', 'gene', 'impact', 'clnsig', 'clnrevstat', 'clndn', 'gene_ann']);
@@ -144,22 +270,11 @@ async function loadFile(g: GraphDb, store: LanceStore, fileId: number, opts: Syn
     }
   }
   await variants.end(); await genes.end(); await inGene.end();
-  const carries = new CsvOut(tmp('carries'), ['sample', 'key', 'gt', 'zygosity', 'dp', 'gq', 'file_id']);
+  const carries = new CsvOut(tmp('carries'), CARRIES_CSV);
   const gq = store.tables.genotypes.query().where(`file_id = ${fileId} AND zygosity != 'missing'`).select(['sample', 'key', 'gt', 'zygosity', 'dp', 'gq']);
   for await (const batch of gq) for (const r of batch.toArray() as Row[]) await carries.row([r.sample, r.key, r.gt, r.zygosity, r.dp, r.gq, fileId]);
   await carries.end();
-
-  const opt = '(HEADER=true, IGNORE_ERRORS=true)'; // duplicate primary keys (known samples, variants, genes) are skipped
-  await g.query(`COPY Sample FROM ${cypherPath(samples.file)} ${opt}`);
-  await g.query(`COPY Variant FROM ${cypherPath(variants.file)} ${opt}`);
-  await opts.pause?.('graph');
-  await g.query(`COPY Gene FROM ${cypherPath(genes.file)} ${opt}`);
-  // gene edges only for variants this file created (a key known from an earlier file has its edges)
-  await g.query(`COPY IN_GENE FROM (LOAD FROM ${cypherPath(inGene.file)} (HEADER=true) MATCH (v:Variant {key: key}) WHERE v.src_file = ${fileId} RETURN key, gene, consequence, impact, hgvs_c, hgvs_p)`);
-  await g.query(`COPY CARRIES FROM ${cypherPath(carries.file)} (HEADER=true)`);
-  await g.query(`CREATE (:LoadedFile {id: ${fileId}})`);
-  fs.rmSync(loadingMarker(ws), { force: true });
-  for (const f of [samples, variants, genes, inGene, carries]) fs.rmSync(f.file, { force: true });
+  return files;
 }
 
 function removeGraph(ws: Workspace): void {

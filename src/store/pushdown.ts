@@ -71,8 +71,31 @@ export function pushdownSql(expr: string, opts: PushdownOptions): string[] {
     const n = Number(value);
     if (!Number.isFinite(n)) continue;
     if (field === 'POS') sql.push(`pos ${op} ${n}`);
-    else if (field === 'QUAL') sql.push(`qual ${op} ${n}`);
-    else if (opts.afIsPerAllele) sql.push(`af ${op} ${n}`);
+    else if (field === 'QUAL') sql.push(widened('qual', op, n));
+    else if (opts.afIsPerAllele) sql.push(widened('af', op, n));
   }
   return sql;
+}
+
+/**
+ * A float column compared with some slack: bcftools compares single-precision values (the stored
+ * columns are the text parsed as doubles), so the SQL bound is loosened by far more than a float's
+ * rounding; the exact test is the expression's, on the rebuilt record.
+ */
+function widened(col: string, op: string, n: number): string {
+  const slack = Math.abs(n) * 1e-6 + 1e-30;
+  const lo = n - slack, hi = n + slack;
+  if (op === '<' || op === '<=') return `${col} <= ${hi}`;
+  if (op === '>' || op === '>=') return `${col} >= ${lo}`;
+  return `${col} >= ${lo} AND ${col} <= ${hi}`;
+}
+
+/**
+ * True when a top-level `&&` conjunct of `expr` is `GT="alt"` (any sample has an ALT allele): on a
+ * split record that needs a stored genotype row of the variant with a non-zero allele, which the
+ * store checks on the genotypes table before rebuilding records (a necessary condition only).
+ */
+export function needsAltCall(expr: string): boolean {
+  const parts = conjuncts(expr);
+  return !!parts?.some((p) => /^(FMT\/)?GT\s*==?\s*("alt"|'alt')$/i.test(unwrap(p)));
 }

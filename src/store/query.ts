@@ -6,7 +6,7 @@
 import { VcfError } from '../vcf/errors.js';
 import { compileFilter, type CompiledFilter } from '../expr/filter.js';
 import { RECORD_COLUMNS, RecordRebuilder, parseStoredHeader, type StoredRow } from './records.js';
-import { pushdownSql } from './pushdown.js';
+import { needsAltCall, pushdownSql } from './pushdown.js';
 import { checkReadOnlyCypher, graphCounts, openGraphReadOnly, type GraphCounts } from './graph.js';
 import { LanceStore, sqlStr, visibleFilterOf, type FileRow } from './tables.js';
 import { resolveWorkspace, workspaceExists, type Workspace } from './workspace.js';
@@ -16,7 +16,52 @@ export type Row = Record<string, unknown>;
 export async function openForRead(db?: string): Promise<LanceStore> {
   const ws = resolveWorkspace(db);
   if (!workspaceExists(ws)) throw new VcfError('STORE_NOT_FOUND', 'no store here: ingest a file first (vcf-agent ingest FILE --db DIR)', { file: ws.dir });
-  return LanceStore.open(ws, false);
+  if (!sharedReads) return LanceStore.open(ws, false);
+  let p = sharedReads.get(ws.dir);
+  if (!p) {
+    // one read handle per workspace for the whole process, checking for new commits on every read;
+    // callers get a view whose close() leaves it open
+    p = LanceStore.open(ws, false, { readConsistencyInterval: 0 }).then((st) => Object.create(st, { close: { value: () => undefined } }) as LanceStore);
+    sharedReads.set(ws.dir, p);
+    p.catch(() => sharedReads?.delete(ws.dir));
+  }
+  return p;
+}
+
+/** workspace dir → its shared read handle (null: every openForRead opens its own) */
+let sharedReads: Map<string, Promise<LanceStore>> | null = null;
+let sharers = 0;
+
+/**
+ * Long-running processes (the HTTP server) share one read handle per workspace instead of opening
+ * the tables for every call: opening costs milliseconds and memory per concurrent request.
+ * Returns the function that closes the shared handles and turns sharing off.
+ */
+export function shareReadHandles(): () => Promise<void> {
+  sharedReads ??= new Map();
+  sharers++;
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    if (--sharers > 0) return; // another server of this process still shares them
+    const all = sharedReads ? [...sharedReads.values()] : [];
+    sharedReads = null;
+    for (const p of all) {
+      try { Object.getPrototypeOf(await p).close(); } catch { /* failed to open: nothing to close */ }
+    }
+  };
+}
+
+/** the catalog, re-read only when the files table has a new version (reading it costs ~10 ms) */
+const catalogCache = new WeakMap<LanceStore, { version: number; files: FileRow[] }>();
+async function catalog(store: LanceStore): Promise<FileRow[]> {
+  const version = await store.tables.files.version();
+  const hit = catalogCache.get(store);
+  if (hit && hit.version === version) return hit.files;
+  const files = await store.files();
+  catalogCache.set(store, { version, files });
+  return files;
 }
 
 export interface Region { chrom: string; start?: number; end?: number }
@@ -87,12 +132,12 @@ function plain(r: Row): Row {
 interface FileEval { rebuild: RecordRebuilder; filter?: CompiledFilter; exclude: boolean; /** the expression cannot apply to this file: its rows are left out */ unusable?: boolean }
 
 /** per file: the record rebuilder and the compiled expression (undefined tags allowed in files lacking them) */
-async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<number, FileEval>> {
+async function evaluators(files: FileRow[], q: VariantQuery): Promise<Map<number, FileEval>> {
   const out = new Map<number, FileEval>();
   const expr = q.include ?? q.exclude;
   let firstErr: unknown;
   let compiled = 0;
-  for (const f of (await store.files()).filter((x) => x.status === 'committed')) {
+  for (const f of files.filter((x) => x.status === 'committed')) {
     const header = parseStoredHeader(f.header, f.path);
     const ev: FileEval = { rebuild: new RecordRebuilder(header, f.path), exclude: q.exclude !== undefined };
     if (expr !== undefined) {
@@ -117,8 +162,8 @@ async function evaluators(store: LanceStore, q: VariantQuery): Promise<Map<numbe
 }
 
 /** AF is pushed down only when every file declares it Number=A (or not at all) */
-async function afPerAllele(store: LanceStore): Promise<boolean> {
-  for (const f of await store.files()) {
+function afPerAllele(files: FileRow[]): boolean {
+  for (const f of files) {
     const m = /^##INFO=<ID=AF,Number=([^,>]+)/m.exec(f.header);
     if (m && m[1] !== 'A') return false;
   }
@@ -132,15 +177,24 @@ async function afPerAllele(store: LanceStore): Promise<boolean> {
  */
 export async function queryVariants(store: LanceStore, q: VariantQuery): Promise<VariantResult> {
   if (q.include !== undefined && q.exclude !== undefined) throw new VcfError('USAGE', '-i and -e cannot be combined', {}, 'usage');
-  const vis = visibleFilterOf(await store.files());
+  const files = await catalog(store);
+  const vis = visibleFilterOf(files);
   const parts = [vis];
   const region = q.region ? parseRegion(q.region) : undefined;
   if (region) parts.push(regionFilter(region));
   if (q.gene) parts.push(`array_has_any(genes, [${sqlStr(q.gene)}])`);
   if (q.fileId !== undefined) parts.push(`file_id = ${q.fileId}`);
   if (q.vids) parts.push(q.vids.length ? `vid IN (${q.vids.map((v) => String(BigInt(v))).join(',')})` : 'vid < 0');
-  const pushed = q.include !== undefined ? pushdownSql(q.include, { afIsPerAllele: await afPerAllele(store) }) : [];
+  const pushed = q.include !== undefined ? pushdownSql(q.include, { afIsPerAllele: afPerAllele(files) }) : [];
   parts.push(...pushed);
+  if (q.include !== undefined && !q.sample && needsAltCall(q.include)) {
+    // GT="alt": only variant rows with a stored call holding the ALT can match (checked on the
+    // genotypes table by vid, without reading or rebuilding records); skipped for large candidate sets
+    const alt = await altCandidates(store, parts.join(' AND '));
+    if (alt) {
+      parts.push(alt.length ? `vid IN (${alt.join(',')})` : 'vid < 0');
+    }
+  }
   const limit = q.limit ?? 1_000_000_000;
   const offset = q.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) throw new VcfError('USAGE', `offset must be a whole number >= 0, got ${offset}`, {}, 'usage');
@@ -155,7 +209,7 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     return true;
   };
   const needRecord = q.include !== undefined || q.exclude !== undefined || !!q.withVcf;
-  const evals = needRecord ? await evaluators(store, q) : undefined;
+  const evals = needRecord ? await evaluators(files, q) : undefined;
   const cols = needRecord ? [...new Set([...VARIANT_COLUMNS, ...RECORD_COLUMNS])] : VARIANT_COLUMNS;
   const out: Row[] = [];
   let scanned = 0;
@@ -234,6 +288,26 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   return { rows: out, columns, pushed, scanned, ...(cut ? {} : { total: matched }) };
 }
 
+/** above this many candidate rows the GT="alt" pre-check is not worth its IN lists */
+const ALT_CHECK_MAX = 20_000;
+
+/** vids (storage order) among the rows matching `where` that have a stored call with an ALT allele; undefined when too many */
+async function altCandidates(store: LanceStore, where: string): Promise<string[] | undefined> {
+  const vids: string[] = [];
+  for await (const b of store.tables.variants.query().where(where).select(['vid']).limit(ALT_CHECK_MAX + 1)) {
+    const col = b.getChild('vid')!;
+    for (let i = 0; i < b.numRows; i++) vids.push(String(col.get(i)));
+    if (vids.length > ALT_CHECK_MAX) return undefined;
+  }
+  const keep = new Set<string>();
+  for (let i = 0; i < vids.length; i += 4000) {
+    const chunk = vids.slice(i, i + 4000);
+    const rows = await store.tables.genotypes.query().where(`vid IN (${chunk.join(',')}) AND regexp_like(gt, '[1-9]')`).select(['vid']).toArray();
+    for (const r of rows) keep.add(String(r.vid));
+  }
+  return vids.filter((v) => keep.has(v));
+}
+
 /** The stored header of a committed file (for --format vcf). */
 export async function fileHeader(store: LanceStore, fileId: number): Promise<string> {
   const f = (await store.files()).find((x) => x.file_id === fileId && x.status === 'committed');
@@ -297,6 +371,7 @@ export async function graphQuery(db: string | undefined, cypher: string): Promis
   try {
     return (await g.query(cypher)).map(plain);
   } catch (e) {
+    if (e instanceof VcfError) throw e; // e.g. STORE_GRAPH_BUSY
     throw new VcfError('GRAPH_QUERY', (e as Error).message.split('\n')[0], { file: 'cypher' });
   } finally {
     await g.close();

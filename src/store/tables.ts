@@ -114,6 +114,8 @@ export class ColumnBuffer {
       let arr = this.data[i];
       if (type instanceof Utf8) vecs[name] = utf8Vector(arr as Array<string | null>);
       else if (type instanceof Int32 || type instanceof Float64) vecs[name] = numVector(arr as Array<number | null>, type);
+      else if (type instanceof Int64) vecs[name] = int64Vector(arr as Array<number | bigint | null>);
+      else if (type instanceof List && type.children[0].type instanceof Utf8) vecs[name] = utf8ListVector(arr as Array<Array<string | null> | null>, type);
       else {
         if (type instanceof Int64) arr = arr.map((v) => (v === null ? null : BigInt(v as number | bigint)));
         vecs[name] = vectorFromArray(arr as never[], type) as unknown as Vector;
@@ -139,7 +141,11 @@ function validity(arr: unknown[]): { bitmap?: Uint8Array; nulls: number } {
 }
 
 /** a Utf8 vector built in one pass (the generic builder is several times slower) */
-function utf8Vector(arr: Array<string | null>): Vector {
+export function utf8Vector(arr: Array<string | null>): Vector {
+  return makeVector(utf8Data(arr)) as unknown as Vector;
+}
+
+function utf8Data(arr: Array<string | null>) {
   const n = arr.length;
   const offsets = new Int32Array(n + 1);
   let total = 0;
@@ -152,10 +158,31 @@ function utf8Vector(arr: Array<string | null>): Vector {
     offsets[i + 1] = at;
   }
   const { bitmap, nulls } = validity(arr);
-  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, at) })) as unknown as Vector;
+  return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, at) });
 }
 
-function numVector(arr: Array<number | null>, type: Int32 | Float64): Vector {
+/** a List<Utf8> vector (null lists are empty lists) */
+export function utf8ListVector(arr: Array<Array<string | null> | null>, type: List): Vector {
+  const n = arr.length;
+  const offsets = new Int32Array(n + 1);
+  const items: Array<string | null> = [];
+  for (let i = 0; i < n; i++) {
+    const l = arr[i];
+    if (l) for (const x of l) items.push(x);
+    offsets[i + 1] = items.length;
+  }
+  return makeVector(makeData({ type, length: n, nullCount: 0, valueOffsets: offsets, child: utf8Data(items) })) as unknown as Vector;
+}
+
+export function int64Vector(arr: Array<number | bigint | null>): Vector {
+  const n = arr.length;
+  const data = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) { const v = arr[i]; if (v !== null && v !== undefined) data[i] = BigInt(v); }
+  const { bitmap, nulls } = validity(arr);
+  return makeVector(makeData({ type: new Int64(), length: n, nullCount: nulls, nullBitmap: bitmap, data } as never)) as unknown as Vector;
+}
+
+export function numVector(arr: Array<number | null>, type: Int32 | Float64): Vector {
   const n = arr.length;
   const data = type instanceof Int32 ? new Int32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) { const v = arr[i]; if (v !== null && v !== undefined) data[i] = v; }
@@ -174,6 +201,9 @@ export function sqlStr(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** index and metadata cache of a writer's LanceDB session (each) */
+export const WRITER_CACHE_BYTES = 64 << 20;
+
 export class LanceStore {
   readonly ws: Workspace;
   readonly db: lancedb.Connection;
@@ -185,8 +215,13 @@ export class LanceStore {
   }
 
   /** Open the tables, creating missing ones (only writers create). */
-  static async open(ws: Workspace, create: boolean): Promise<LanceStore> {
-    const db = await lancedb.connect(ws.lanceDir);
+  static async open(ws: Workspace, create: boolean, opts: { readConsistencyInterval?: number } = {}): Promise<LanceStore> {
+    // readConsistencyInterval (s): a long-lived reader sees later commits (0: checked on every read)
+    const options = opts.readConsistencyInterval !== undefined ? { readConsistencyInterval: opts.readConsistencyInterval } : {};
+    // a writer's caches are bounded (LanceDB's defaults: 6 GB index, 1 GB metadata): ingest memory stays flat
+    const db = create
+      ? await lancedb.connect(ws.lanceDir, options, new lancedb.Session(BigInt(WRITER_CACHE_BYTES), BigInt(WRITER_CACHE_BYTES)))
+      : await lancedb.connect(ws.lanceDir, opts.readConsistencyInterval !== undefined ? options : undefined);
     const names = new Set(await db.tableNames());
     const tables = {} as Record<TableName, lancedb.Table>;
     for (const [name, cols] of Object.entries(TABLES) as Array<[TableName, ColDefs]>) {

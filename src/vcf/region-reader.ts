@@ -30,9 +30,11 @@ import {
 export interface RegionReaderOptions {
   /** index file to use instead of looking next to the data file */
   indexPath?: string;
-  /** bytes of inflated blocks to cache (default 64 MiB) */
+  /** bytes of inflated blocks to cache (default 8 MiB: regions come sorted, a block is rarely needed again after the next few regions) */
   cacheBytes?: number;
 }
+
+const DEFAULT_CACHE = 8 << 20;
 
 const BATCH = 2048;
 
@@ -57,6 +59,8 @@ export class RegionReader {
   private readonly bgzf: BgzfFile;
   private readonly names: string[];
   private readonly tids = new Map<string, number>();
+  /** the cursor iterate() reads with */
+  private cursor: BgzfCursor | null = null;
 
   private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile, bcf: BcfDictionary | null) {
     this.file = file;
@@ -72,7 +76,7 @@ export class RegionReader {
 
   static async open(file: string, opts: RegionReaderOptions = {}): Promise<RegionReader> {
     requireBgzfVcf(file, 'regions');
-    const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes });
+    const bgzf = BgzfFile.open(file, { cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE });
     let header: VcfHeader;
     let dict: BcfDictionary | null = null;
     let index: IndexData;
@@ -149,11 +153,13 @@ export class RegionReader {
     const useEnd = endIsInteger(this.header);
     if (this.bcf) {
       const br = new BgzfByteReader(this.bgzf);
+      this.cursor = br;
       const fmt = new BcfLineFormatter(this.bcf, this.header.samples.length, this.file, 1 << 16);
       for (const p of this.plan(set)) yield* this.bcfRegion(br, fmt, p, overlap, useEnd);
       return;
     }
     const lr = new BgzfLineReader(this.bgzf);
+    this.cursor = lr;
     for (const p of this.plan(set)) yield* this.region(lr, p, overlap, useEnd);
   }
 
@@ -214,21 +220,32 @@ export class RegionReader {
     }
   }
 
-  /** Records in batches, giving the event loop a turn between batches. */
-  async *batches(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord[]> {
+  /**
+   * Records in batches, giving the event loop a turn between batches. A batch (its records' bytes)
+   * is valid until the next one is asked for: the memory of blocks is recycled after that.
+   */
+  batches(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord[]> {
+    return this.batchesOf(set, overlap, true);
+  }
+
+  private async *batchesOf(set: RegionSet, overlap: OverlapMode, recycle: boolean): AsyncGenerator<VcfRecord[]> {
     let out: VcfRecord[] = [];
+    if (recycle) this.bgzf.recycle();
     for (const rec of this.iterate(set, overlap)) {
       out.push(rec);
       if (out.length >= BATCH) {
         yield out;
+        // the consumer is done with the batch: blocks it pointed into may be reused, except the one being read
+        if (recycle) this.bgzf.nextEpoch(this.cursor?.current);
         out = [];
       }
     }
     if (out.length) yield out;
   }
 
+  /** Records one by one; each stays valid (block memory is not recycled). */
   async *records(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord> {
-    for await (const b of this.batches(set, overlap)) yield* b;
+    for await (const b of this.batchesOf(set, overlap, false)) yield* b;
   }
 
   /** statistics of the underlying file: raw bytes read and blocks inflated */
@@ -277,7 +294,9 @@ export interface RegionQuery {
   readonly regions: RegionSet;
   /** things to tell the user on stderr (renamed or missing contigs, empty regions, stale index) */
   readonly notices: string[];
+  /** batches of records; a batch is valid until the next one is asked for (block memory is recycled) */
   batches(): AsyncGenerator<VcfRecord[]>;
+  /** records one by one, each valid for as long as it is kept */
   records(): AsyncGenerator<VcfRecord>;
   close(): void;
 }
@@ -303,15 +322,20 @@ export async function openRegionQuery(file: string, opts: RegionQueryOptions): P
       close();
     }
   }
+  async function* records(): AsyncGenerator<VcfRecord> {
+    try {
+      yield* reader.records(resolved.set, overlap);
+    } finally {
+      close();
+    }
+  }
   return {
     file,
     header: reader.header,
     regions: resolved.set,
     notices: all,
     batches,
-    async *records() {
-      for await (const b of batches()) yield* b;
-    },
+    records,
     close,
   };
 }

@@ -117,6 +117,121 @@ function barPlot(title, data, id) {
   return h('div', { class: 'plot' }, h('div', { class: 'title' }, title), svg);
 }
 
+const ZYG_COLOURS = { het: '#3b6ea8', hom_alt: '#c27c2c', hemi: '#6a9c4a' };
+/** a vertical histogram of DP bins, stacked by zygosity ({bins: [{lo, hi, n, byZygosity}]}) */
+function depthPlot(d) {
+  const bins = d.bins || [];
+  const W = 620, H = 220, left = 56, bottom = 34, top = 10;
+  const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'data-plot': 'depth', 'data-calls': d.calls });
+  if (!bins.length) {
+    svg.append(s('text', { x: 10, y: 20 }, 'no call with FORMAT/DP'));
+    return h('div', { class: 'plot' }, h('div', { class: 'title' }, 'Depth (FORMAT/DP) of the calls'), svg);
+  }
+  const max = Math.max(1, ...bins.map((b) => b.n));
+  const bw = (W - left - 10) / bins.length;
+  const y = (v) => top + (H - top - bottom) * (1 - v / max);
+  svg.append(s('line', { x1: left, y1: H - bottom, x2: W - 10, y2: H - bottom, stroke: '#888' }));
+  svg.append(s('line', { x1: left, y1: top, x2: left, y2: H - bottom, stroke: '#888' }));
+  for (const t of [0, 0.5, 1]) svg.append(s('text', { x: left - 4, y: y(max * t) + 4, 'text-anchor': 'end' }, fmt(Math.round(max * t))));
+  const zs = [...new Set(bins.flatMap((b) => Object.keys(b.byZygosity)))].sort();
+  bins.forEach((b, i) => {
+    let acc = 0;
+    for (const z of zs) {
+      const v = b.byZygosity[z] || 0;
+      if (!v) continue;
+      const r = s('rect', { x: left + i * bw + 0.5, y: y(acc + v), width: Math.max(bw - 1, 1), height: y(acc) - y(acc + v), fill: ZYG_COLOURS[z] || '#888', 'data-lo': b.lo, 'data-hi': b.hi, 'data-zygosity': z, 'data-value': v });
+      r.append(s('title', {}, `DP ${b.lo === b.hi ? b.lo : `${b.lo}–${b.hi}`}: ${v} ${z}`));
+      svg.append(r);
+      acc += v;
+    }
+  });
+  const step = Math.max(1, Math.ceil(bins.length / 10));
+  bins.forEach((b, i) => { if (i % step === 0 || i === bins.length - 1) svg.append(s('text', { x: left + i * bw + bw / 2, y: H - bottom + 14, 'text-anchor': 'middle' }, i === bins.length - 1 && b.hi > d.cap ? `>${d.cap}` : b.lo)); });
+  svg.append(s('text', { x: (left + W) / 2, y: H - 4, 'text-anchor': 'middle' }, 'FORMAT/DP'));
+  zs.forEach((z, i) => {
+    svg.append(s('rect', { x: W - 110, y: top + i * 16, width: 10, height: 10, fill: ZYG_COLOURS[z] || '#888' }));
+    svg.append(s('text', { x: W - 96, y: top + 9 + i * 16 }, z));
+  });
+  const stats = `${fmt(d.calls)} calls with DP; mean ${d.mean === null ? '.' : d.mean.toFixed(1)}, median ${fmt(d.median)}, range ${fmt(d.min)}–${fmt(d.max)}${d.noDp ? `; ${fmt(d.noDp)} without DP` : ''}`;
+  return h('div', { class: 'plot', id: 'depth-plot' }, h('div', { class: 'title' }, 'Depth (FORMAT/DP) of the non-reference calls'), svg, h('div', { class: 'muted' }, stats));
+}
+
+const NODE_COLOURS = { sample: '#4a9c5d', variant: '#3b6ea8', gene: '#b8474b' };
+const IMPACT_COLOURS = { HIGH: '#b8474b', MODERATE: '#c27c2c', LOW: '#7a8ea6', MODIFIER: '#aab4c0' };
+const shortLabel = (t) => (t.length > 22 ? `${t.slice(0, 20)}…` : t);
+
+/**
+ * The neighbourhood as a radial picture: the centre in the middle, its neighbours on a ring, the
+ * second hop on an outer ring, each outer node placed at the mean angle of the nodes it links to.
+ */
+function graphSvg(g, onNode) {
+  const ring1 = g.nodes.filter((n) => n.depth === 1);
+  const ring2 = g.nodes.filter((n) => n.depth === 2);
+  const R1 = Math.max(140, Math.min(320, ring1.length * 9));
+  const R2 = R1 + (ring2.length ? Math.max(120, Math.min(260, ring2.length * 4)) : 0);
+  const W = 2 * (R2 + 130), H = W;
+  const cx = W / 2, cy = H / 2;
+  const pos = new Map();
+  pos.set(g.center.id, { x: cx, y: cy, a: 0 });
+  ring1.forEach((n, i) => {
+    const a = (2 * Math.PI * i) / ring1.length - Math.PI / 2;
+    pos.set(n.id, { x: cx + R1 * Math.cos(a), y: cy + R1 * Math.sin(a), a });
+  });
+  // outer nodes: circular mean of the angles of their linked inner nodes, then spread evenly in that order
+  const linked = new Map(ring2.map((n) => [n.id, []]));
+  for (const e of g.edges) {
+    if (linked.has(e.source) && pos.has(e.target)) linked.get(e.source).push(pos.get(e.target).a);
+    if (linked.has(e.target) && pos.has(e.source)) linked.get(e.target).push(pos.get(e.source).a);
+  }
+  const want = ring2.map((n) => {
+    const as = linked.get(n.id);
+    const a = as.length ? Math.atan2(as.reduce((t, x) => t + Math.sin(x), 0), as.reduce((t, x) => t + Math.cos(x), 0)) : 0;
+    return { n, a };
+  }).sort((p, q) => p.a - q.a || (p.n.id < q.n.id ? -1 : 1));
+  const minGap = ring2.length ? Math.min((2 * Math.PI) / ring2.length, 0.5) : 0;
+  let last = -Infinity;
+  for (const w of want) {
+    const a = Math.max(w.a, last + minGap);
+    last = a;
+    pos.set(w.n.id, { x: cx + R2 * Math.cos(a), y: cy + R2 * Math.sin(a), a });
+  }
+  const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', id: 'graph-svg', 'data-nodes': g.nodes.length, 'data-edges': g.edges.length });
+  const edges = s('g', { class: 'edges' });
+  for (const e of g.edges) {
+    const a = pos.get(e.source), b = pos.get(e.target);
+    if (!a || !b) continue;
+    const hom = e.props && e.props.zygosity === 'hom_alt';
+    const line = s('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e.kind === 'CARRIES' ? '#7fae8a' : '#d39a9c', 'stroke-width': hom ? 2.5 : 1.2, 'data-kind': e.kind });
+    line.append(s('title', {}, `${e.kind} ${Object.entries(e.props || {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ')}`));
+    edges.append(line);
+  }
+  svg.append(edges);
+  for (const n of g.nodes) {
+    const p = pos.get(n.id);
+    if (!p) continue;
+    const r = n.depth === 0 ? 14 : n.kind === 'variant' ? 7 : 9;
+    const grp = s('g', { class: `node ${n.kind}`, 'data-id': n.id, 'data-kind': n.kind, 'data-depth': n.depth, tabindex: 0, role: 'button', 'aria-label': `${n.kind} ${n.label}` });
+    const fill = n.kind === 'variant' && n.props && IMPACT_COLOURS[n.props.impact] ? IMPACT_COLOURS[n.props.impact] : NODE_COLOURS[n.kind];
+    const shape = n.kind === 'gene'
+      ? s('rect', { x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r, fill, stroke: '#fff', 'stroke-width': 1.5 })
+      : n.kind === 'sample'
+        ? s('polygon', { points: `${p.x},${p.y - r - 2} ${p.x + r + 1},${p.y + r} ${p.x - r - 1},${p.y + r}`, fill, stroke: '#fff', 'stroke-width': 1.5 })
+        : s('circle', { cx: p.x, cy: p.y, r, fill, stroke: n.kind === 'variant' ? NODE_COLOURS.variant : '#fff', 'stroke-width': 1.5 });
+    grp.append(shape);
+    const props = Object.entries(n.props || {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
+    grp.append(s('title', {}, `${n.kind} ${n.label}${props ? `\n${props}` : ''}`));
+    const outside = n.depth > 0;
+    const lx = outside ? p.x + (r + 4) * Math.cos(p.a) : p.x;
+    const ly = outside ? p.y + (r + 4) * Math.sin(p.a) + 4 : p.y + r + 14;
+    const anchor = !outside ? 'middle' : Math.cos(p.a) >= 0 ? 'start' : 'end';
+    grp.append(s('text', { x: lx, y: ly, 'text-anchor': anchor, class: n.depth === 0 ? 'center-label' : '' }, n.depth === 0 ? n.label : shortLabel(n.label)));
+    grp.addEventListener('click', () => onNode(n));
+    grp.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') onNode(n); });
+    svg.append(grp);
+  }
+  return svg;
+}
+
 // ---- pages --------------------------------------------------------------------------------------
 async function workspacePage() {
   const head = h('h2', {}, 'Workspace');
@@ -254,8 +369,13 @@ async function variantsPage(params) {
   await load();
 }
 
+const graphHash = (kind, name) => `#/graph?kind=${kind}&name=${encodeURIComponent(name)}`;
+
 async function variantPage(key) {
   view.replaceChildren(h('h2', {}, `Variant ${key}`), h('p', { class: 'muted' }, 'loading…'));
+  const similarBox = h('section', { class: 'card', id: 'similar' }, h('h3', {}, 'Similar variants'), h('p', { class: 'muted' }, 'loading…'));
+  const bySelect = h('select', { id: 'similar-by', 'aria-label': 'similar by', onchange: () => loadSimilar() },
+    h('option', { value: 'features' }, 'by features'), h('option', { value: 'carriers' }, 'by carriers'));
   try {
     const r = await api(`/api/v1/variants/${encodeURIComponent(key)}?limit=10000`);
     const recs = r.facts.records || [];
@@ -263,8 +383,28 @@ async function variantPage(key) {
       h('section', { class: 'card', id: 'annotations' }, h('h3', {}, 'Annotation (per file)'), recs.length ? table(recs) : h('p', { class: 'muted' }, 'not in the store')),
       h('section', { class: 'card', id: 'carriers' }, h('h3', {}, `Carriers (${r.rowCount})`),
         table(r.rows, ['sample', 'gt', 'zygosity', 'dp', 'gq', 'file_id'], (row) => { location.hash = `#/sample/${encodeURIComponent(row.sample)}`; })),
+      similarBox,
+      h('p', {}, h('a', { href: graphHash('variant', key), id: 'variant-graph-link' }, 'Explore its neighbourhood in the graph')),
       h('p', { class: 'muted' }, h('code', {}, r.commands.join('\n'))));
+    if (!recs.length) { similarBox.replaceChildren(h('h3', {}, 'Similar variants'), h('p', { class: 'muted' }, 'not in the store')); return; }
+    await loadSimilar();
   } catch (e) { showError(e); }
+
+  async function loadSimilar() {
+    const by = bySelect.value;
+    try {
+      const sim = await api(`/api/v1/variants/${encodeURIComponent(key)}/similar?k=11&by=${by}`);
+      const rows = sim.rows.filter((x) => x.key !== key);
+      similarBox.replaceChildren(h('h3', {}, 'Similar variants ', bySelect),
+        rows.length ? table(rows, ['key', 'gene', 'impact', 'vtype', 'af', 'n_carriers', 'distance', 'why'], (row) => { location.hash = `#/variant/${encodeURIComponent(row.key)}`; }) : h('p', { class: 'muted' }, 'no similar variant'),
+        h('p', { class: 'muted' }, h('code', {}, sim.commands.join('\n'))));
+      similarBox.dataset.count = String(rows.length);
+    } catch (e) {
+      // a store without vectors (ingested before the embed phase) has no similar variants: say so, the page still works
+      similarBox.replaceChildren(h('h3', {}, 'Similar variants ', bySelect), h('p', { class: 'muted' }, `not available: ${e.message}`));
+      similarBox.dataset.count = '0';
+    }
+  }
 }
 
 async function samplePage(name) {
@@ -273,7 +413,7 @@ async function samplePage(name) {
     const r = await api(`/api/v1/samples/${encodeURIComponent(name)}`);
     const f = r.facts;
     const calls = { ...f.calls };
-    const who = await api('/api/v1/whoami');
+    const [who, depth] = await Promise.all([api('/api/v1/whoami'), api(`/api/v1/samples/${encodeURIComponent(name)}/depth`)]);
     const files = f.files || [];
     const report = files.length && !who.auth
       ? h('section', { class: 'card', id: 'report' }, h('h3', {}, `Stats report of ${files[0].path}`), h('iframe', { class: 'report', title: 'stats report', src: `/api/v1/report?file=${encodeURIComponent(files[0].path)}` }))
@@ -284,10 +424,53 @@ async function samplePage(name) {
         barPlot('Stored calls by zygosity (het / hom-alt / missing)', calls, 'zygosity'),
         barPlot('Non-reference calls by impact', f.byImpact, 'impact'),
         barPlot('ClinVar significance', f.clinvar, 'clinvar'),
-        barPlot('Top genes (calls)', Object.fromEntries(r.rows.map((g) => [g.gene, g.calls])), 'genes')),
-      h('p', {}, h('a', { href: `#/variants?sample=${encodeURIComponent(name)}` }, `Browse the variants of ${name}`)),
+        barPlot('Top genes (calls)', Object.fromEntries(r.rows.map((g) => [g.gene, g.calls])), 'genes'),
+        depthPlot(depth)),
+      h('p', {}, h('a', { href: `#/variants?sample=${encodeURIComponent(name)}` }, `Browse the variants of ${name}`), ' · ',
+        h('a', { href: graphHash('sample', name), id: 'sample-graph-link' }, 'Explore its neighbourhood in the graph')),
       report,
       h('p', { class: 'muted' }, h('code', {}, r.commands.join('\n'))));
+  } catch (e) { showError(e); }
+}
+
+async function graphPage(params) {
+  const q = new URLSearchParams(params);
+  const kind = h('select', { name: 'kind' }, ['variant', 'gene', 'sample'].map((k) => h('option', { value: k }, k)));
+  kind.value = q.get('kind') || 'gene';
+  const name = h('input', { name: 'name', placeholder: 'variant key CHROM:POS:REF:ALT, gene or sample', value: q.get('name') || '', size: 32 });
+  const limit = h('input', { name: 'limit', type: 'number', min: 1, max: 500, value: q.get('limit') || 40, size: 5 });
+  const form = h('form', { class: 'filters', id: 'graph-form', onsubmit: (ev) => { ev.preventDefault(); go(kind.value, name.value.trim()); } },
+    h('label', {}, 'Centre', kind), h('label', {}, 'Name', name), h('label', {}, 'Neighbours', limit), h('button', { type: 'submit', id: 'graph-go' }, 'Show'));
+  const info = h('p', { class: 'muted', id: 'graph-info' });
+  const box = h('div', { class: 'graph-box', id: 'graph' });
+  const legend = h('p', { class: 'legend muted' }, '▲ sample  ● variant (colour: impact)  ■ gene — thick green edge: hom-alt call. Click a node to centre on it; ',
+    h('a', { href: '#', id: 'graph-open', onclick: (ev) => { ev.preventDefault(); openPage(); } }, 'open the centre’s page'), '.');
+  view.replaceChildren(h('h2', {}, 'Graph explorer'), form, legend, info, box);
+
+  function go(k, n) {
+    if (!n) { showError('enter a variant key, gene or sample'); return; }
+    location.hash = `${graphHash(k, n)}&limit=${encodeURIComponent(limit.value || 40)}`;
+  }
+  function openPage() {
+    const n = name.value.trim();
+    if (!n) return;
+    if (kind.value === 'variant') location.hash = `#/variant/${encodeURIComponent(n)}`;
+    else if (kind.value === 'sample') location.hash = `#/sample/${encodeURIComponent(n)}`;
+    else location.hash = `#/variants?gene=${encodeURIComponent(n)}`;
+  }
+  if (!q.get('name')) {
+    // nothing chosen yet: offer the genes with the most variants
+    try {
+      const genes = await api('/api/v1/genes');
+      info.replaceChildren('Pick a centre, e.g. ', ...genes.rows.slice(0, 8).flatMap((g, i) => [i ? ', ' : '', h('a', { href: graphHash('gene', g.gene) }, g.gene)]));
+    } catch (e) { if (e.status !== 404) showError(e); }
+    return;
+  }
+  try {
+    const g = await api(`/api/v1/graph/neighbourhood?kind=${kind.value}&name=${encodeURIComponent(name.value)}&limit=${encodeURIComponent(limit.value || 40)}`);
+    const count = (k) => g.nodes.filter((n) => n.kind === k).length;
+    info.textContent = `${g.center.kind} ${g.center.name}: ${fmt(g.neighbours)} neighbour(s)${g.truncated ? `, the ${g.limit} most severe drawn` : ''}; ${count('sample')} sample(s), ${count('variant')} variant(s), ${count('gene')} gene(s), ${g.edges.length} edge(s)`;
+    box.replaceChildren(graphSvg(g, (n) => go(n.kind, n.label)));
   } catch (e) { showError(e); }
 }
 
@@ -350,6 +533,7 @@ async function route() {
   if (page === 'variants') await variantsPage(qs || '');
   else if (page === 'variant') await variantPage(arg);
   else if (page === 'sample') await samplePage(arg);
+  else if (page === 'graph') await graphPage(qs || '');
   else if (page === 'chat') chatPage();
   else await workspacePage();
   document.body.dataset.ready = page;

@@ -26,8 +26,13 @@ export interface BcfQueryOptions {
 }
 
 export interface BcfQueryOutput {
-  /** buffers handed over are not reused by the caller */
+  /** buffers handed over are not reused by the caller, unless `consumes` */
   write(b: Buffer): Promise<void> | void;
+  /**
+   * write() is done with the bytes once it returns (or its promise resolves), e.g. a synchronous
+   * file write: the output buffer is then reused (no fresh memory per 4 MiB of output).
+   */
+  consumes?: boolean;
 }
 
 export interface BcfQuery {
@@ -192,6 +197,12 @@ class NativeQuery implements BcfQuery {
 
   private async flush(out: BcfQueryOutput): Promise<void> {
     const b = this.o.subarray(this.base, this.n);
+    if (out.consumes) {
+      const r = out.write(b);
+      if (r) await r;
+      this.base = this.n = 0;
+      return;
+    }
     this.base = this.n;
     if (this.o.length - this.n < 2 * FLUSH_AT) {
       this.o = Buffer.allocUnsafe(SLAB);

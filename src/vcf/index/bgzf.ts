@@ -19,6 +19,10 @@ export interface BgzfBlock {
   csize: number;
   /** inflated bytes */
   data: Buffer;
+  /** the pooled memory `data` lies in (recycling mode only) */
+  mem?: Buffer;
+  /** epoch of the last use (recycling mode only) */
+  used?: number;
 }
 
 export type FileKind = 'bgzf' | 'gzip' | 'plain' | 'empty';
@@ -89,13 +93,16 @@ export function blockSize(buf: Buffer, p: number, base: number, file: string): n
 /** one reusable zlib handle for every block inflated here (inflateRawSync creates one per call) */
 let inflater: BlockInflater | null = null;
 
-/** Inflate the complete block at `p` of `buf`. */
-export function inflateBlock(buf: Buffer, p: number, bsize: number, base: number, file: string): Buffer {
+/** room for any block's data plus the byte that shows a block inflating to more than announced */
+export const BLOCK_MEM = 65536 + 1;
+
+/** Inflate the complete block at `p` of `buf` (into `into`, of at least BLOCK_MEM bytes, when given). */
+export function inflateBlock(buf: Buffer, p: number, bsize: number, base: number, file: string, into?: Buffer): Buffer {
   const xlen = buf.readUInt16LE(p + 10);
   const isize = buf.readUInt32LE(p + bsize - 4);
   if (isize === 0) return Buffer.alloc(0);
   // the announced size plus one byte: more output than announced shows as a wrong size
-  const data = Buffer.allocUnsafe(isize + 1);
+  const data = into && isize < into.length ? into : Buffer.allocUnsafe(isize + 1);
   let n: number;
   try {
     inflater ??= new BlockInflater();
@@ -127,6 +134,14 @@ export class BgzfFile {
   /** statistics: raw bytes read and blocks inflated */
   bytesRead = 0;
   blocksInflated = 0;
+  /**
+   * Recycling mode (see recycle()): the memory of blocks evicted from the cache is reused for new
+   * blocks once nothing can still point into it, instead of fresh memory per block (first touches
+   * of fresh pages and garbage collection are what a region query spends most on).
+   */
+  private recycling = false;
+  private epoch = 0;
+  private freeMem: Buffer[] = [];
 
   private constructor(path: string, fd: number, size: number, opts: BgzfFileOptions) {
     this.path = path;
@@ -157,6 +172,7 @@ export class BgzfFile {
     }
     this.cache.clear();
     this.cacheBytes = 0;
+    this.freeMem = [];
     this.win = Buffer.alloc(0);
     this.readBuf = Buffer.alloc(0);
   }
@@ -212,7 +228,24 @@ export class BgzfFile {
       const b = this.cache.get(oldest)!;
       this.cache.delete(oldest);
       this.cacheBytes -= b.data.length + 64;
+      // not used in the current epoch: nothing handed out since the last nextEpoch() points into it
+      if (b.mem && this.recycling && (b.used ?? 0) < this.epoch) this.freeMem.push(b.mem);
     }
+  }
+
+  /**
+   * Recycle block memory from now on. The caller promises that views of block data it handed out
+   * (records pointing into blocks) are dropped by the time it calls nextEpoch(): memory of a block
+   * used in the current epoch is never reused.
+   */
+  recycle(): void {
+    this.recycling = true;
+  }
+
+  /** Start a new epoch (recycling mode); `current` is a block still being read (a cursor's block). */
+  nextEpoch(current?: BgzfBlock | null): void {
+    this.epoch++;
+    if (current) current.used = this.epoch;
   }
 
   /** The block at `coffset`, or null at or past the end of the file. */
@@ -222,13 +255,17 @@ export class BgzfFile {
       // refresh its place in the LRU order
       this.cache.delete(coffset);
       this.cache.set(coffset, hit);
+      hit.used = this.epoch;
       return hit;
     }
     const r = this.raw(coffset);
     if (!r) return null;
-    const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path);
+    const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : undefined;
+    const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path, mem);
     this.blocksInflated++;
-    const blk: BgzfBlock = { coffset, csize: r.bsize, data };
+    const inMem = !!mem && data.buffer === mem.buffer;
+    if (mem && !inMem) this.freeMem.push(mem);
+    const blk: BgzfBlock = { coffset, csize: r.bsize, data, mem: inMem ? mem : undefined, used: this.epoch };
     this.store(blk);
     return blk;
   }
@@ -258,6 +295,11 @@ export abstract class BgzfCursor {
 
   tell(): number {
     return this.coff * V + this.pos;
+  }
+
+  /** the block being read, if any */
+  get current(): BgzfBlock | null {
+    return this.blk;
   }
 
   protected advance(): void {
