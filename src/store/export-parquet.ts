@@ -165,13 +165,17 @@ export class ParquetSink {
       const fmt = c[8].split(':');
       const list = samples.map((s, k) => {
         const vals = (c[9 + k] ?? '.').split(':');
+        // every field set (a key left undefined would be written as 0 by the struct builder)
         const o: Record<string, unknown> = { sample: s, _other: null };
+        for (const c of this.layout.format) o[c.tag] = null;
+        const seen = new Set<string>();
         const rest: string[] = [];
         fmt.forEach((tag, j) => {
           const val = vals[j];
           if (val === undefined) return;
           const i = this.fmtIdx.get(tag);
-          const v = i === undefined || o[tag] !== undefined ? undefined : typed(this.layout.format[i].kind, val);
+          const v = i === undefined || seen.has(tag) ? undefined : typed(this.layout.format[i].kind, val);
+          seen.add(tag);
           if (v === undefined) rest.push(`${tag}=${val}`);
           else o[tag] = v;
         });

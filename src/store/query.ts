@@ -247,7 +247,8 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
       if (cut) break;
     }
     // without an expression LanceDB counts the pushed-down filter itself
-    const total = q.count && noExpr ? await store.tables.variants.countRows(where) : cut ? undefined : matched;
+    // (a scan that ended before the page was full has seen every matching row: no count needed)
+    const total = q.count && noExpr && cut ? await store.tables.variants.countRows(where) : cut ? undefined : matched;
     return { rows: out, columns, pushed, scanned, ...(total !== undefined ? { total } : {}) };
   }
   // sample: its stored calls (region on the genotypes table), then the variant rows by vid
