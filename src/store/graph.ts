@@ -22,7 +22,10 @@ import { VcfError } from '../vcf/errors.js';
 import type { LanceStore } from './tables.js';
 import type { Workspace } from './workspace.js';
 
+/** buffer pool of read-only opens (Kuzu's default would be most of RAM) */
 export const DEFAULT_BUFFER_POOL = 256 * 1024 * 1024;
+/** buffer pool of the writer: bulk COPY of a 1M-record file (1M Variant nodes, ~2.5M CARRIES edges) fills 256 MiB */
+export const WRITER_BUFFER_POOL = 1024 * 1024 * 1024;
 
 type Row = Record<string, unknown>;
 
@@ -50,7 +53,7 @@ export class GraphDb {
    * to `waitMs` (default $VCF_AGENT_GRAPH_WAIT_MS or 60 s), then a clear STORE_GRAPH_BUSY error.
    */
   static open(file: string, opts: { readOnly?: boolean; bufferPoolBytes?: number; waitMs?: number } = {}): GraphDb {
-    const pool = opts.bufferPoolBytes ?? (Number(process.env.VCF_AGENT_GRAPH_POOL_MB) * 1024 * 1024 || DEFAULT_BUFFER_POOL);
+    const pool = opts.bufferPoolBytes ?? (Number(process.env.VCF_AGENT_GRAPH_POOL_MB) * 1024 * 1024 || (opts.readOnly ? DEFAULT_BUFFER_POOL : WRITER_BUFFER_POOL));
     const waitMs = opts.waitMs ?? (Number(process.env.VCF_AGENT_GRAPH_WAIT_MS) || 60_000);
     return new GraphDb(file, () => new kuzu.Database(file, pool, true, !!opts.readOnly), !!opts.readOnly, waitMs);
   }
