@@ -34,6 +34,14 @@ export function register(program: Command): void {
     .option('--cors-origin <origin>', 'allow cross-origin requests from this origin (repeatable; default: CORS off)', collect)
     .option('--allow-write', 'let the agent behind /api/v1/ask ingest files (for admin callers)')
     .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug (default info)')
+    .addHelpText('after', [
+      '',
+      'Environment:',
+      '  VCF_AGENT_TOKENS                 bearer tokens "token:role,..." (role read-only or admin)',
+      '  OTEL_EXPORTER_OTLP_ENDPOINT      export OpenTelemetry traces over OTLP/HTTP JSON to this endpoint',
+      '  VCF_AGENT_SERVE_CONCURRENCY      read requests answered at once (default 2 x CPUs); the rest queue in order',
+      '  VCF_AGENT_GRAPH_WAIT_MS          how long a graph query waits for a writer to release the graph (default 60000)',
+    ].join('\n'))
     .action(action(async (o: ServeOptions) => {
       if (o.port < 0 || o.port > 65535) throw usageError('--port must be between 0 and 65535');
       if (o.maxUploadMb !== undefined && o.maxUploadMb < 1) throw usageError('--max-upload-mb must be at least 1');
