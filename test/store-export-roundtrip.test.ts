@@ -49,7 +49,7 @@ function queryFormat(headerText: string): string {
 const NOT_VARIANT = new Set(['.', '<NON_REF>', '<*>']);
 const rows = (b: Buffer): string[] => b.toString('latin1').split('\n').filter((l) => l.length && !NOT_VARIANT.has(l.split('\t')[4]));
 
-const num = (v: number): string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
+const num = (v: number): string => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
 const text = (v: unknown): string => (typeof v === 'number' ? num(v) : String(v));
 
 /** a JSON lines object back to a VCF line */
@@ -113,7 +113,13 @@ async function checkFile(f: string, db: string, out: Outcome): Promise<void> {
     store.close();
   }
   const fmt = queryFormat(headerText);
-  const want = await sh(`bcftools norm -m -any ${q(f)} 2>/dev/null | bcftools query -f ${q(fmt)}`);
+  let want = await sh(`bcftools norm -m -any ${q(f)} 2>/dev/null | bcftools query -f ${q(fmt)}`);
+  if (want.code !== 0) {
+    // bcftools norm cannot write a record whose contig the header lacks ("CONTIG id=0 not present"):
+    // give it the file with a ##contig line per CHROM added (records and values unchanged)
+    want = await sh(`(bcftools view -h ${q(f)} | grep -v '^#CHROM'; bcftools query -f '%CHROM\\n' ${q(f)} | sort -u | sed 's/^/##contig=<ID=/; s/$/>/'; ` +
+      `bcftools view -h ${q(f)} | grep '^#CHROM'; bcftools view -H ${q(f)}) 2>/dev/null | bcftools norm -m -any - 2>/dev/null | bcftools query -f ${q(fmt)}`);
+  }
   if (want.code !== 0) { out.skipped.push(`${f}: bcftools norm|query: ${want.stderr.split('\n')[0]}`); return; }
   const wantRows = rows(want.stdout).sort();
   const samples = parseStoredHeader(headerText, f).samples;
@@ -162,5 +168,8 @@ test('export round trip (vcf, jsonl, parquet) on corpus files bcftools accepts',
   // missing ('.'), which bcftools then reads back as 0; the store keeps '.'
   const KNOWN = ['c_bcftools_expected/files/view-a.vcf'];
   assert.deepEqual(out.failed.filter((f) => !KNOWN.some((k) => f.includes(k))), []);
-  assert.ok(out.ok.length >= (pick.length - out.rejected.length) * 0.9, `${out.ok.length} of ${pick.length}`);
+  // compared = files bcftools norm can split (even with ##contig lines added); at most a quarter may be skipped
+  const compared = pick.length - out.rejected.length - out.skipped.length;
+  assert.ok(out.skipped.length <= pick.length / 4, `${out.skipped.length} of ${pick.length} files skipped`);
+  assert.ok(out.ok.length >= compared * 0.9, `${out.ok.length} of ${compared} compared files equal`);
 });
