@@ -284,14 +284,15 @@ test('cli: analyze prints validation and the summary for both examples (exit 0)'
   assert.match(o, new RegExp(`^Workspace: .*\\.vcf-agent \\(file id 1, stored: ${alts.toLocaleString('en-US')} variant rows`, 'm'));
   // the suggested next commands: each runs on that workspace, the variant queries return rows
   const next = o.slice(o.indexOf('\nNext, try:\n')).split('\n').filter((l) => l.startsWith('  vcf-agent '));
-  assert.deepEqual(next.map((l) => l.split(/\s+/)[2]), ['variants', 'variants', 'gene', 'sample', 'ask']);
+  assert.deepEqual(next.map((l) => l.split(/\s+/)[2]), ['variants', 'variants', 'gene', 'similar', 'sample', 'ask']);
   assert.match(next[2], /^  vcf-agent gene TTN /, 'a gene with HIGH-impact records');
-  assert.match(next[4], /needs a provider/);
-  for (const l of next.slice(0, 4)) {
+  assert.match(next[5], /needs a provider/);
+  for (const l of next.slice(0, 5)) {
     const argv = sh(`printf '%s\\n' ${l.replace(/^\s*vcf-agent /, '').replace(/\s+#.*$/, '')}`).stdout.split('\n').filter(Boolean);
     const x = await runCli([...argv, '--db', ws], { cwd });
     assert.equal(x.code, 0, `${l}: ${x.stderr}`);
     if (argv[0] === 'variants') assert.ok(lines(x.stdout).length > 1, `${l} returns rows`);
+    else if (argv[0] === 'similar') assert.ok(lines(x.stdout).filter((r) => !r.startsWith('#')).length > 1, `${l} finds similar variants`);
     else assert.ok(JSON.parse(x.stdout).variants > 0, `${l}: ${x.stdout}`);
   }
   fs.rmSync(cwd, { recursive: true, force: true });

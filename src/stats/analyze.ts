@@ -191,6 +191,18 @@ async function nextCommands(db: string | undefined, dbArg: string | undefined, f
     let gene: string | undefined;
     for (const g of [...new Set(genes)].slice(0, 5)) if (await has({ gene: g })) { gene = g; break; }
     if (gene) out.push({ argv: ['gene', gene, ...dbA], what: 'one gene: its variants, impacts, ClinVar, carriers' });
+    // similar-variant search from a variant of that gene (or the first stored one), when it finds others
+    const seed = (gene ? (await q.queryVariants(store, { gene, fileId, limit: 1 })).rows[0] : undefined) ?? first[0];
+    if (seed && typeof seed.key === 'string') {
+      try {
+        const { similarVariants } = await import('../embed/similar.js');
+        if ((await similarVariants(store, { variant: seed.key, k: 5 })).hits.length) {
+          out.push({ argv: ['similar', seed.key, ...dbA, '-k', '5'], what: 'the stored variants most like this one (deterministic feature vectors)' });
+        }
+      } catch (e) {
+        if (!(e instanceof VcfError)) throw e;
+      }
+    }
     const sample = s.sampleCounts[0]?.name;
     if (sample) out.push({ argv: ['sample', sample, ...dbA], what: 'one sample: calls by zygosity and impact, top genes, ClinVar' });
     const question = gene ? `which samples carry a variant in ${gene}, and with which genotypes?` : sample ? `how many variants does ${sample} carry, and how many are rare?` : 'what does the workspace hold?';
