@@ -36,6 +36,7 @@ import { annForAllele, mostSevere, parseAnn } from '../src/annotate/ann.js';
 import { CARRIER_SKETCH_DIM, FEATURE_DIM, FEATURE_VERSION, carrierSketch, featureVectorInto, sampleId } from '../src/embed/features.js';
 import { ensureVectorIndex, recallAtK, searchPlan, planUsesIndex, vectorSearch, vectorType, type SearchOptions, type VectorIndexKind } from '../src/embed/search.js';
 import { VcfReader } from '../src/vcf/reader.js';
+import { VECTOR_SCALAR_INDEXES, vectorScalarIndexes } from '../src/embed/vectors.js';
 import { Rng } from './genome.js';
 import type { CustomCase } from './cases.js';
 
@@ -288,6 +289,9 @@ export async function runAnn(nq: number, names: string[], log: (m: string) => vo
   const rows = sub ? await table.countRows() : base.rows;
   const computeS = base.computeS;
   log(`table: ${rows} rows${computeS !== undefined ? ` (vectors computed and written in ${computeS.toFixed(1)} s)` : ' (reused)'}`);
+  // the store's scalar indexes of the vectors table (src/embed/vectors.ts), so the prefilter is what `similar` runs
+  const [, scalarMs] = await timed(() => vectorScalarIndexes(table));
+  log(`scalar indexes (${VECTOR_SCALAR_INDEXES.map(([c, k]) => `${c} ${k}`).join(', ')}) built in ${(scalarMs / 1000).toFixed(1)} s`);
   // seeded queries: distinct row ids
   const rng = new Rng(QUERY_SEED);
   const rids = new Set<number>();
