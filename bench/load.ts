@@ -14,7 +14,7 @@
  * Quick (--quick): trio100k, 10 s load phases, same 30 s recovery wait.
  * Standalone: node dist/bench/load.js [--quick] [--json]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -22,6 +22,7 @@ import * as zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Rng } from './genome.js';
+import { startServe, type Served } from '../test/helpers/cli.js';
 import type { BenchContext, CustomCase, CustomResult } from './cases.js';
 
 const CONNECTIONS = 100;
@@ -116,20 +117,8 @@ async function cachedWorkspace(root: string, name: string, vcf: string, log: (m:
   return { dir, seeds, ingestS };
 }
 
-interface Served { child: ChildProcess; url: string; exited: Promise<number | null> }
-
 function serve(root: string, db: string): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), 'serve', '--db', db, '--port', '0', '--log-level', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += String(d);
-      const m = /serving on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1], exited });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err.slice(-500)}`)));
-  });
+  return startServe(['--db', db, '--log-level', 'error'], { cwd: root, env: { OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
 }
 
 function rssMB(pid: number): number {

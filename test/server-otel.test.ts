@@ -9,9 +9,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './helpers/shared.js';
-import { BIN } from './helpers/cli.js';
+import { startServe } from './helpers/cli.js';
 import { ingestFiles } from '../src/store/ingest.js';
 
 const TRIO = path.join(ROOT, 'examples', 'trio.vcf.gz');
@@ -52,20 +51,6 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** start `serve --port 0`; resolves with the child and its URL (from the start-up line on stderr) */
-function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', DB, '--port', '0', '--log-level', 'warn'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += String(d);
-      const m = /serving on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1], exited });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-}
 
 const attr = (s: OtlpSpan, k: string): unknown => {
   const v = s.attributes.find((a) => a.key === k)?.value;
@@ -74,7 +59,7 @@ const attr = (s: OtlpSpan, k: string): unknown => {
 
 test('serve exports a span per request (route, status) and child spans for core calls over OTLP/HTTP JSON', async () => {
   // a long batch delay: the spans must arrive through the flush at shutdown
-  const { child, url, exited } = await serve({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_SERVICE_NAME: 'vcf-agent-test' });
+  const { child, url, exited } = await startServe(['--db', DB, '--log-level', 'warn'], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_SERVICE_NAME: 'vcf-agent-test' } });
   const get = async (p: string): Promise<number> => (await fetch(url + p)).status;
   assert.equal(await get('/api/v1/variants?limit=3'), 200);
   assert.equal(await get('/api/v1/samples/child'), 200);

@@ -7,12 +7,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './helpers/shared.js';
-import { BIN, runCli } from './helpers/cli.js';
+import { runCli, startServe } from './helpers/cli.js';
 import { ingestFiles } from '../src/store/ingest.js';
 import { GraphDb } from '../src/store/graph.js';
 import { dbInfo, openForRead } from '../src/store/query.js';
@@ -29,16 +29,9 @@ let base = '';
 
 before(async () => {
   await ingestFiles([TRIO], { db: DB });
-  server = spawn(process.execPath, [BIN, 'serve', '--db', DB, '--port', '0', '--data-dir', ROOT, '--log-level', 'error'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  base = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    server!.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /serving on (http:\/\/[^\s]+)/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    server!.on('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
+  const srv = await startServe(['--db', DB, '--data-dir', ROOT, '--log-level', 'error']);
+  server = srv.child;
+  base = srv.url;
 });
 after(() => {
   server?.kill('SIGTERM');

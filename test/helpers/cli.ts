@@ -35,3 +35,23 @@ export function sh(cmd: string, opts: { cwd?: string } = {}): CliResult {
   const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { cwd: opts.cwd ?? ROOT, maxBuffer: 1 << 30 });
   return { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
+
+export interface Served { child: import('node:child_process').ChildProcess; url: string; exited: Promise<number | null> }
+
+/**
+ * Start `vcf-agent serve --port 0 ARGS...` as a child process; resolves with the child, its URL (read
+ * from the `serving on URL` start-up line on stderr) and a promise of its exit code.
+ */
+export function startServe(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += String(d);
+      const m = /serving on (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1], exited });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err.slice(-2000)}`)));
+  });
+}
