@@ -163,14 +163,16 @@ async function nextCommands(db: string | undefined, dbArg: string | undefined, f
   const dbA = dbArg ? ['--db', dbArg] : [];
   const out: NextCommand[] = [];
   try {
-    const has = async (vq: Omit<import('../store/query.js').VariantQuery, 'fileId' | 'limit'>): Promise<boolean> => {
+    /** the first row a query returns (undefined: none, or an expression the store rejects) */
+    const firstRow = async (vq: Omit<import('../store/query.js').VariantQuery, 'fileId' | 'limit'>): Promise<Record<string, unknown> | undefined> => {
       try {
-        return (await q.queryVariants(store, { ...vq, fileId, limit: 1 })).rows.length > 0;
+        return (await q.queryVariants(store, { ...vq, fileId, limit: 1 })).rows[0];
       } catch (e) {
-        if (e instanceof VcfError) return false;
+        if (e instanceof VcfError) return undefined;
         throw e;
       }
     };
+    const has = async (vq: Parameters<typeof firstRow>[0]): Promise<boolean> => (await firstRow(vq)) !== undefined;
     const first = (await q.queryVariants(store, { fileId, limit: 20 })).rows;
     if (first.length) {
       const chrom = first[0].chrom as string;
@@ -189,10 +191,11 @@ async function nextCommands(db: string | undefined, dbArg: string | undefined, f
     }
     for (const r of first) if (typeof r.gene === 'string' && r.gene) genes.push(r.gene);
     let gene: string | undefined;
-    for (const g of [...new Set(genes)].slice(0, 5)) if (await has({ gene: g })) { gene = g; break; }
+    let geneRow: Record<string, unknown> | undefined;
+    for (const g of [...new Set(genes)].slice(0, 5)) if ((geneRow = await firstRow({ gene: g }))) { gene = g; break; }
     if (gene) out.push({ argv: ['gene', gene, ...dbA], what: 'one gene: its variants, impacts, ClinVar, carriers' });
     // similar-variant search from a variant of that gene (or the first stored one), when it finds others
-    const seed = (gene ? (await q.queryVariants(store, { gene, fileId, limit: 1 })).rows[0] : undefined) ?? first[0];
+    const seed = geneRow ?? first[0];
     if (seed && typeof seed.key === 'string') {
       try {
         const { similarVariants } = await import('../embed/similar.js');
