@@ -16,7 +16,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Table, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 import { CARRIER_SKETCH_DIM, FEATURE_DIM, FEATURE_VERSION, carrierSketch, featureVectorInto, sampleId } from './features.js';
 import { ensureVectorIndex, vectorType, type VectorIndexResult } from './search.js';
-import { INDEX_MIN_ROWS, numVector, sqlStr, utf8ListVector, utf8Vector, visibleFilterOf, type LanceStore } from '../store/tables.js';
+import { buildScalarIndexes, numVector, sqlStr, utf8ListVector, utf8Vector, visibleFilterOf, type LanceStore, type ScalarIndexKind } from '../store/tables.js';
 
 export const VECTORS_TABLE = 'vectors';
 
@@ -392,20 +392,15 @@ export class VectorWriter {
 }
 
 /** scalar indexes of the vectors table: the columns `similar`'s prefilter tests (visibility, region, gene, key) */
-export const VECTOR_SCALAR_INDEXES: Array<[string, 'bitmap' | 'btree']> = [['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree'], ['key', 'btree'], ['gene', 'btree']];
+export const VECTOR_SCALAR_INDEXES: Array<[string, ScalarIndexKind]> = [['file_id', 'bitmap'], ['chrom', 'bitmap'], ['pos', 'btree'], ['key', 'btree'], ['gene', 'btree']];
 
 /**
- * (Re)build the scalar indexes of a vectors table at INDEX_MIN_ROWS rows and above: without them the
+ * (Re)build the scalar indexes of a vectors table (at the store's INDEX_MIN_ROWS): without them the
  * prefilter of a vector search scans every row (measured on 1M rows: p50 51 ms with a chromosome
- * prefilter, 8.7 ms with these indexes; BENCHMARKS.md, "Vector index").
+ * prefilter, 8.8 ms with these indexes; BENCHMARKS.md, "Vector index").
  */
 export async function vectorScalarIndexes(table: lancedb.Table): Promise<void> {
-  if ((await table.countRows()) < INDEX_MIN_ROWS) return;
-  const have = new Set((await table.schema()).fields.map((f) => f.name));
-  for (const [col, kind] of VECTOR_SCALAR_INDEXES) {
-    if (!have.has(col)) continue;
-    await table.createIndex(col, { config: kind === 'bitmap' ? lancedb.Index.bitmap() : lancedb.Index.btree(), replace: true });
-  }
+  await buildScalarIndexes(table, VECTOR_SCALAR_INDEXES);
 }
 
 /**

@@ -73,7 +73,9 @@ export const TABLES = { files: FILES_COLS, samples: SAMPLES_COLS, variants: VARI
 export type TableName = keyof typeof TABLES;
 
 /** scalar indexes created after each ingest (btree for ranges/equality, bitmap for few values) */
-const INDEXES: Record<TableName, Array<[string, 'btree' | 'bitmap' | 'labelList']>> = {
+export type ScalarIndexKind = 'btree' | 'bitmap' | 'labelList';
+
+const INDEXES: Record<TableName, Array<[string, ScalarIndexKind]>> = {
   files: [],
   samples: [],
   variants: [['vid', 'btree'], ['key', 'btree'], ['chrom', 'bitmap'], ['pos', 'btree'], ['file_id', 'bitmap'], ['gene', 'bitmap'], ['impact', 'bitmap'], ['af', 'btree'], ['genes', 'labelList']],
@@ -261,12 +263,21 @@ export class LanceStore {
    * next build. Tables under INDEX_MIN_ROWS rows are scanned (an index would not pay off there).
    */
   async buildIndexes(name: TableName): Promise<void> {
-    const t = this.tables[name];
-    if ((await t.countRows()) < INDEX_MIN_ROWS) return;
-    for (const [col, kind] of INDEXES[name]) {
-      const config = kind === 'btree' ? lancedb.Index.btree() : kind === 'bitmap' ? lancedb.Index.bitmap() : lancedb.Index.labelList();
-      await t.createIndex(col, { config, replace: true });
-    }
+    await buildScalarIndexes(this.tables[name], INDEXES[name]);
+  }
+}
+
+/**
+ * (Re)build scalar indexes on a table (any table of the workspace, e.g. the vectors table) once it
+ * has INDEX_MIN_ROWS rows; below that a scan is cheaper. Columns the table lacks are skipped.
+ */
+export async function buildScalarIndexes(t: lancedb.Table, cols: Array<[string, ScalarIndexKind]>): Promise<void> {
+  if ((await t.countRows()) < INDEX_MIN_ROWS) return;
+  const have = new Set((await t.schema()).fields.map((f) => f.name));
+  for (const [col, kind] of cols) {
+    if (!have.has(col)) continue;
+    const config = kind === 'btree' ? lancedb.Index.btree() : kind === 'bitmap' ? lancedb.Index.bitmap() : lancedb.Index.labelList();
+    await t.createIndex(col, { config, replace: true });
   }
 }
 
