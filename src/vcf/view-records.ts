@@ -284,6 +284,11 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
       return undefined;
     };
 
+    // no step of processRecord edits the record (no AC/AN, subsetting, trimming, -G, -p/-P, -g): a record whose
+    // values print back unchanged is copied as read
+    const asIs = !calcAc && !subsetting && !sitesOnly && !p.trimAlts && !p.trimUnseen && !p.phased && !p.gtType && nIn > 0;
+    const fmtTypes = new FormatTypeCache(header);
+
     sink = openTextSink(opts.output, outputType, { level, source: { file: src.file, firstDataLine: src.firstDataLine } });
     if (!opts.noHeader) {
       const extra = opts.noVersion ? [] : provenanceLines('view', opts.commandLine);
@@ -337,6 +342,8 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         const r = filter.test(rec);
         if (excludeExpr ? r : !r) return null;
       }
+      // nothing to edit and every value already as htslib prints it: the line as read
+      if (asIs && printsAsIs(rec, header, nIn, fmtTypes)) return latin1(rec.buf, rec.start, rec.end) + '\n';
 
       // the sample columns (exactly nIn are required; extra ones are ignored)
       const hasFormat = rec.hasFormat && nIn > 0;
@@ -588,6 +595,73 @@ function normSample(buf: Buffer, s: number, e: number, types: Uint8Array): strin
   out += latin1(buf, piece, e);
   if (k < types.length) out += ':.'.repeat(types.length - k);
   return out;
+}
+
+/** Integer/Float type codes of a FORMAT column's keys, by its text (consecutive records share FORMAT). */
+class FormatTypeCache {
+  private raw = '';
+  private types: Uint8Array | null = null;
+  constructor(private readonly header: VcfHeader) {}
+  of(rec: VcfRecord): Uint8Array {
+    const raw = rec.formatRaw;
+    if (this.types === null || raw !== this.raw) {
+      this.raw = raw;
+      this.types = Uint8Array.from(raw.split(':').map((k) => typeCode(this.header.format.get(k)?.type)));
+    }
+    return this.types;
+  }
+}
+
+/**
+ * Whether processRecord, with nothing to edit, would print the line exactly as read: QUAL, INFO and
+ * FORMAT numbers already canonical (normValues leaves them), INFO without empty entries, exactly
+ * `nIn` sample columns, none empty or short of FORMAT's fields.
+ */
+function printsAsIs(rec: VcfRecord, header: VcfHeader, nIn: number, fmtTypes: FormatTypeCache): boolean {
+  if (rec.nFixed < 10) return false;
+  const buf = rec.buf;
+  if (!isCanonicalFloat(buf, rec.colStart(5), rec.colEnd(5))) return false;
+  // INFO
+  const s = rec.colStart(7), e = rec.colEnd(7);
+  if (e <= s) return false;
+  if (!(e - s === 1 && buf[s] === 46)) {
+    let a = s;
+    for (;;) {
+      let z = buf.indexOf(59, a);
+      if (z < 0 || z > e) z = e;
+      if (z === a) return false; // an empty entry (';;', or ';' first or last) is dropped on output
+      let eq = buf.indexOf(61, a);
+      if (eq >= 0 && eq < z) {
+        const type = typeCode(header.info.get(latin1(buf, a, eq))?.type);
+        if (type && normValues(buf, eq + 1, z, type) !== null) return false;
+      }
+      if (z >= e) break;
+      a = z + 1;
+    }
+  }
+  // samples
+  const types = fmtTypes.of(rec);
+  const end = rec.end;
+  let p = rec.colStart(9);
+  for (let i = 0; i < nIn; i++) {
+    let t = buf.indexOf(9, p);
+    if (t < 0 || t > end) t = end;
+    if ((t === end) !== (i === nIn - 1)) return false; // fewer or more sample columns than the header's
+    if (t === p) return false; // an empty column prints as '.'
+    let a = p, k = 0;
+    for (;;) {
+      let z = buf.indexOf(58, a);
+      if (z < 0 || z > t) z = t;
+      const ty = types[k];
+      if (ty && normValues(buf, a, z, ty) !== null) return false;
+      k++;
+      if (z >= t) break;
+      a = z + 1;
+    }
+    if (k < types.length) return false; // missing trailing fields are written out
+    p = t + 1;
+  }
+  return true;
 }
 
 /** A copy of the header whose INFO definitions include bcftools' AC and AN (when absent). */

@@ -23,6 +23,11 @@ export interface BgzfBlock {
   mem?: Buffer;
   /** epoch of the last use (recycling mode only) */
   used?: number;
+  /**
+   * Bytes of `data` inflated so far when the block was read in part (see BgzfFile.blockPart);
+   * absent when it is complete. `data` always has the block's full length.
+   */
+  avail?: number;
 }
 
 export type FileKind = 'bgzf' | 'gzip' | 'plain' | 'empty';
@@ -120,6 +125,9 @@ export interface BgzfFileOptions {
   cacheBytes?: number;
 }
 
+/** bytes inflated per step of a partial block (beyond what was asked for) */
+const PART_STEP = 8192;
+
 /** One open BGZF file: blocks by compressed offset, cached. */
 export class BgzfFile {
   readonly path: string;
@@ -131,9 +139,14 @@ export class BgzfFile {
   private win: Buffer = Buffer.alloc(0);
   private readBuf: Buffer = Buffer.alloc(0);
   private winStart = 0;
-  /** statistics: raw bytes read and blocks inflated */
+  /** statistics: raw bytes read, blocks inflated (in part or whole) and bytes inflated */
   bytesRead = 0;
   blocksInflated = 0;
+  bytesInflated = 0;
+  /** the block being inflated in part: its compressed data (copied) and the stream's input position */
+  private part: { blk: BgzfBlock; src: Buffer; len: number; inPos: number; out: Buffer } | null = null;
+  private partSrc: Buffer = Buffer.alloc(0);
+  private partInflater: PartInflater | null = null;
   /**
    * Recycling mode (see recycle()): the memory of blocks evicted from the cache is reused for new
    * blocks once nothing can still point into it, instead of fresh memory per block (first touches
@@ -228,6 +241,7 @@ export class BgzfFile {
       const b = this.cache.get(oldest)!;
       this.cache.delete(oldest);
       this.cacheBytes -= b.data.length + 64;
+      if (this.part?.blk === b) this.part = null;
       // not used in the current epoch: nothing handed out since the last nextEpoch() points into it
       if (b.mem && this.recycling && (b.used ?? 0) < this.epoch) this.freeMem.push(b.mem);
     }
@@ -248,28 +262,159 @@ export class BgzfFile {
     if (current) current.used = this.epoch;
   }
 
-  /** The block at `coffset`, or null at or past the end of the file. */
+  /** The block at `coffset`, complete, or null at or past the end of the file. */
   block(coffset: number): BgzfBlock | null {
+    const blk = this.blockPart(coffset, Infinity);
+    if (blk && blk.avail !== undefined) this.extend(blk, Infinity);
+    return blk;
+  }
+
+  /**
+   * The block at `coffset` with at least its first `need` bytes inflated (all of them when the block
+   * is shorter), or null at or past the end of the file. A region query reads a block only up to the
+   * end of its region, so the rest of the block is inflated only when asked for (extend).
+   */
+  blockPart(coffset: number, need: number): BgzfBlock | null {
     const hit = this.cache.get(coffset);
     if (hit) {
       // refresh its place in the LRU order
       this.cache.delete(coffset);
       this.cache.set(coffset, hit);
       hit.used = this.epoch;
+      if (hit.avail !== undefined && hit.avail < need) this.extend(hit, need);
       return hit;
     }
     const r = this.raw(coffset);
     if (!r) return null;
+    if (need !== Infinity) return this.startPart(coffset, r.p, r.bsize, need);
     const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : undefined;
     const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path, mem);
     this.blocksInflated++;
+    this.bytesInflated += data.length;
     const inMem = !!mem && data.buffer === mem.buffer;
     if (mem && !inMem) this.freeMem.push(mem);
     const blk: BgzfBlock = { coffset, csize: r.bsize, data, mem: inMem ? mem : undefined, used: this.epoch };
     this.store(blk);
     return blk;
   }
+
+  /** Start inflating the raw block at win[p] in part: its first `need` bytes (and a step more). */
+  private startPart(coffset: number, p: number, bsize: number, need: number): BgzfBlock {
+    const win = this.win;
+    const xlen = win.readUInt16LE(p + 10);
+    const isize = win.readUInt32LE(p + bsize - 4);
+    partUsable ??= PartInflater.usable();
+    if (isize === 0 || !partUsable) {
+      // nothing to split (an empty block), or no streaming handle: whole, as block() does
+      const whole = this.cache.get(coffset);
+      if (whole) return whole;
+      const data = inflateBlock(win, p, bsize, this.winStart, this.path);
+      this.blocksInflated++;
+      this.bytesInflated += data.length;
+      const blk: BgzfBlock = { coffset, csize: bsize, data, used: this.epoch };
+      this.store(blk);
+      return blk;
+    }
+    // the stream keeps its own copy of the compressed data: the read window is reused by other reads
+    const len = bsize - 12 - xlen - 8;
+    if (this.partSrc.length < len) this.partSrc = Buffer.allocUnsafe(65536);
+    win.copy(this.partSrc, 0, p + 12 + xlen, p + 12 + xlen + len);
+    const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : Buffer.allocUnsafe(BLOCK_MEM);
+    const blk: BgzfBlock = { coffset, csize: bsize, data: mem.subarray(0, isize), mem: this.recycling ? mem : undefined, used: this.epoch, avail: 0 };
+    this.partInflater ??= new PartInflater();
+    this.partInflater.reset();
+    this.part = { blk, src: this.partSrc, len, inPos: 0, out: mem };
+    this.blocksInflated++;
+    this.store(blk);
+    this.extend(blk, need);
+    return blk;
+  }
+
+  /**
+   * Inflate more of a block read in part: at least its first `need` bytes (Infinity: all of it). When
+   * its stream was given to another block since, it is inflated again from its start, whole.
+   */
+  extend(blk: BgzfBlock, need: number): void {
+    if (blk.avail === undefined || blk.avail >= need) return;
+    const isize = blk.data.length;
+    const part = this.part;
+    if (!part || part.blk !== blk) {
+      const r = this.raw(blk.coffset);
+      if (!r) throw truncated(this.path, blk.coffset);
+      const mem = blk.mem ?? Buffer.allocUnsafe(BLOCK_MEM);
+      const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path, mem);
+      this.bytesInflated += data.length - blk.avail;
+      blk.data = data;
+      blk.avail = undefined;
+      return;
+    }
+    const want = Math.min(isize, Math.max(need, blk.avail + PART_STEP));
+    let wrote: number, used: number;
+    try {
+      // the last step has room for one byte more than announced: a block inflating to more shows there
+      [wrote, used] = this.partInflater!.step(part.src, part.inPos, part.len - part.inPos, part.out, blk.avail, want - blk.avail + (want === isize ? 1 : 0));
+    } catch (e) {
+      this.part = null;
+      throw new VcfError('BGZF_CORRUPT', `corrupt BGZF block at compressed byte ${blk.coffset}: ${(e as Error).message}`, { file: this.path });
+    }
+    part.inPos += used;
+    this.bytesInflated += wrote;
+    blk.avail += wrote;
+    // short of what was asked for: the stream ended (or its input did) before the announced size
+    if (blk.avail > isize || blk.avail < want) {
+      this.part = null;
+      throw new VcfError('BGZF_CORRUPT', `BGZF block at compressed byte ${blk.coffset} has the wrong size`, { file: this.path });
+    }
+    if (blk.avail === isize) {
+      this.part = null;
+      blk.avail = undefined;
+    }
+  }
 }
+
+/**
+ * One zlib raw-inflate stream driven step by step into a caller's buffer (node's zlib handle, as
+ * BlockInflater uses it): a block is inflated up to the bytes a reader needs, and on later if asked.
+ */
+class PartInflater {
+  private z: ZlibHandle;
+  constructor() {
+    this.z = zlib.createInflateRaw() as unknown as ZlibHandle;
+    this.z.on('error', () => { /* read from z.errored after each step */ });
+  }
+  static usable(): boolean {
+    const z = zlib.createInflateRaw() as unknown as ZlibHandle;
+    const ok = typeof z._handle?.writeSync === 'function' && z._writeState instanceof Uint32Array;
+    z.close();
+    return ok;
+  }
+  reset(): void {
+    this.z.reset();
+  }
+  /** inflate src[s, s+len) into out[off, off+cap): [bytes written, input bytes consumed]; throws on corrupt data */
+  step(src: Buffer, s: number, len: number, out: Buffer, off: number, cap: number): [number, number] {
+    const z = this.z;
+    z._handle!.writeSync!(zlib.constants.Z_SYNC_FLUSH, src, s, len, out, off, cap);
+    if (z.errored) {
+      const e = z.errored;
+      this.z = zlib.createInflateRaw() as unknown as ZlibHandle;
+      this.z.on('error', () => { /* as above */ });
+      throw e;
+    }
+    return [cap - z._writeState![0], len - z._writeState![1]];
+  }
+}
+
+interface ZlibHandle {
+  _handle?: { writeSync?: (flush: number, src: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number) => void };
+  _writeState?: Uint32Array;
+  errored?: Error | null;
+  reset(): void;
+  close(): void;
+  on(ev: 'error', f: (e: Error) => void): void;
+}
+
+let partUsable: boolean | null = null;
 
 function truncated(file: string, coffset: number): VcfError {
   return new VcfError('GZIP_TRUNCATED', `truncated BGZF file: incomplete block at compressed byte ${coffset}`, { file });
@@ -322,19 +467,27 @@ export class BgzfLineReader extends BgzfCursor {
     let parts: Buffer[] | null = null;
     for (;;) {
       if (!this.blk) {
-        this.blk = this.file.block(this.coff);
+        this.blk = this.file.blockPart(this.coff, this.pos + 1);
         if (!this.blk) {
           if (parts) return this.setJoined(parts); // last line without '\n'
           return false;
         }
       }
-      const data = this.blk.data;
+      const blk = this.blk;
+      const data = blk.data;
       if (this.pos >= data.length) {
         this.advance();
         continue;
       }
+      // a block read in part: only data[0, lim) is there (the first '\n' found past it is not real)
+      const lim = blk.avail ?? data.length;
       const nl = data.indexOf(10, this.pos);
-      if (nl >= 0) {
+      if (nl >= lim || nl < 0) {
+        if (lim < data.length) {
+          this.file.extend(blk, Math.max(this.pos, lim) + 1);
+          continue;
+        }
+      } else {
         if (parts) {
           parts.push(data.subarray(this.pos, nl));
           this.setJoined(parts);
@@ -459,15 +612,36 @@ export function inflateAll(buf: Buffer, file: string): Buffer {
       throw new VcfError('BGZF_CORRUPT', `cannot decompress: ${(e as Error).message}`, { file });
     }
   }
-  const out: Buffer[] = [];
-  let p = 0;
-  while (p < buf.length) {
+  // one pass for the sizes, then every block inflated in place into one buffer
+  let total = 0;
+  for (let p = 0; p < buf.length;) {
     const bsize = blockSize(buf, p, 0, file);
     if (bsize < 0 || buf.length - p < bsize) throw truncated(file, p);
-    out.push(inflateBlock(buf, p, bsize, 0, file));
+    total += buf.readUInt32LE(p + bsize - 4);
     p += bsize;
   }
-  return Buffer.concat(out);
+  // one spare byte: a block inflating to more than it announces shows as a wrong size
+  const out = Buffer.allocUnsafe(total + 1);
+  let off = 0;
+  for (let p = 0; p < buf.length;) {
+    const bsize = blockSize(buf, p, 0, file);
+    const isize = buf.readUInt32LE(p + bsize - 4);
+    if (isize > 0) {
+      const xlen = buf.readUInt16LE(p + 10);
+      let n: number;
+      try {
+        inflater ??= new BlockInflater();
+        n = inflater.inflate(buf, p + 12 + xlen, bsize - 12 - xlen - 8, out, off, isize + 1);
+      } catch (e) {
+        inflater = null;
+        throw new VcfError('BGZF_CORRUPT', `corrupt BGZF block at compressed byte ${p}: ${(e as Error).message}`, { file });
+      }
+      if (n !== isize) throw new VcfError('BGZF_CORRUPT', `BGZF block at compressed byte ${p} has the wrong size`, { file });
+      off += isize;
+    }
+    p += bsize;
+  }
+  return out.subarray(0, total);
 }
 
 /** BGZF-compress a buffer in blocks of `blockSize` bytes (htslib's by default) and append the EOF marker. */

@@ -208,13 +208,12 @@ function readU64(b: Buffer, p: number, file: string): number {
   return hi * 0x100000000 + lo;
 }
 
-const J = 2 ** 22;
 
 class LazyRef implements RefIndex, BinMap {
-  /** bin numbers, sorted */
-  private sortedBins?: Float64Array;
-  /** byte offset of each bin record, parallel to sortedBins */
-  private sortedOff?: Float64Array;
+  /** open-addressing table of the bins: bin number + 1 per slot (0 = empty), capacity a power of two */
+  private slotBin?: Int32Array;
+  /** byte offset of each slot's bin record, parallel to slotBin */
+  private slotOff?: Float64Array;
   private decoded = new Map<number, Bin>();
   private lin?: number[];
 
@@ -249,40 +248,47 @@ class LazyRef implements RefIndex, BinMap {
     return out;
   }
 
-  /** sort the bins once (a native numeric sort of bin * 2^22 + file position) for binary search */
+  /** hash the bins once, in one pass over their records (htslib keeps them in a hash table too) */
   private locate(): void {
-    if (this.sortedBins) return;
-    const offs = this.fileOffsets();
+    if (this.slotBin) return;
     const n = this.nBin;
-    if (n >= J) throw corrupt(this.file, `too many bins (${n}) in one reference`);
-    const keys = new Float64Array(n);
-    for (let j = 0; j < n; j++) keys[j] = this.b.readUInt32LE(offs[j]) * J + j;
-    keys.sort();
-    const bins = new Float64Array(n);
-    const where = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const j = keys[k] % J;
-      bins[k] = (keys[k] - j) / J;
-      where[k] = offs[j];
-      if (k > 0 && bins[k] === bins[k - 1]) throw corrupt(this.file, `bin ${bins[k]} listed twice`);
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    const mask = cap - 1;
+    const keys = new Int32Array(cap);
+    const offs = new Float64Array(cap);
+    const b = this.b;
+    const skip = this.csi ? 12 : 4;
+    let p = this.start + 4;
+    for (let j = 0; j < n; j++) {
+      const bin = b.readUInt32LE(p);
+      if (bin >= 0x7fffffff) throw corrupt(this.file, `bin number ${bin} out of range`);
+      let h = Math.imul(bin, 0x9e3779b1) >>> 0 & mask;
+      while (keys[h] !== 0) {
+        if (keys[h] === bin + 1) throw corrupt(this.file, `bin ${bin} listed twice`);
+        h = (h + 1) & mask;
+      }
+      keys[h] = bin + 1;
+      offs[h] = p;
+      p += skip;
+      p += 4 + b.readInt32LE(p) * 16;
     }
-    this.sortedBins = bins;
-    this.sortedOff = where;
+    this.slotBin = keys;
+    this.slotOff = offs;
   }
 
   private find(bin: number): number {
     this.locate();
-    const a = this.sortedBins!;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = a[mid];
-      if (v === bin) return this.sortedOff![mid];
-      if (v < bin) lo = mid + 1;
-      else hi = mid - 1;
+    const keys = this.slotBin!;
+    const mask = keys.length - 1;
+    const want = bin + 1;
+    let h = Math.imul(bin, 0x9e3779b1) >>> 0 & mask;
+    for (;;) {
+      const k = keys[h];
+      if (k === want) return this.slotOff![h];
+      if (k === 0) return -1;
+      h = (h + 1) & mask;
     }
-    return -1;
   }
 
   get order(): number[] {
