@@ -45,8 +45,12 @@ export interface InputOptions {
 
 const READ_CHUNK = 1 << 20;
 
-/** Shared between the raw reader and its consumer: may read buffers be recycled? */
-interface RawControl { reuse: boolean }
+/**
+ * Shared between the raw reader and its consumer: may read buffers be recycled? And bytes the
+ * consumer could not use yet (an incomplete BGZF block), which a file reader places in front of
+ * its next read instead of the consumer copying that whole read behind them (`carryIn` tells it can).
+ */
+interface RawControl { reuse: boolean; carry?: Buffer | null; carryIn?: boolean }
 
 /** Raw bytes of a file or stdin, in chunks. With ctl.reuse, reads alternate between two buffers. */
 async function* rawChunks(name: string, counter: { n: number }, ctl: RawControl = { reuse: false }): AsyncGenerator<Buffer> {
@@ -66,18 +70,29 @@ async function* rawChunks(name: string, counter: { n: number }, ctl: RawControl 
   try {
     const st = await fd.stat();
     if (st.isDirectory()) throw new VcfError('INPUT_IS_DIRECTORY', 'is a directory, not a VCF file', { file: name });
+    ctl.carryIn = true;
     const pool: Buffer[] = [];
     let sel = 0;
     for (;;) {
+      // what the consumer left of the previous read goes first (it lies in the other pool buffer)
+      const pre = ctl.carry ?? EMPTY;
+      ctl.carry = null;
+      const size = READ_CHUNK + (pre.length ? 2 * MAX_BLOCK : 0);
       let buf: Buffer;
       if (ctl.reuse) {
         sel ^= 1;
-        buf = pool[sel] ??= Buffer.allocUnsafe(READ_CHUNK);
-      } else buf = Buffer.allocUnsafe(READ_CHUNK);
-      const { bytesRead } = await fd.read(buf, 0, READ_CHUNK, null);
-      if (bytesRead === 0) break;
+        buf = pool[sel];
+        if (!buf || buf.length < size) buf = pool[sel] = Buffer.allocUnsafe(READ_CHUNK + 2 * MAX_BLOCK);
+      } else buf = Buffer.allocUnsafe(size);
+      if (pre.length > 2 * MAX_BLOCK) throw new VcfError('INTERNAL', 'carried bytes exceed a block', { file: name }, 'internal');
+      pre.copy(buf, 0);
+      const { bytesRead } = await fd.read(buf, pre.length, READ_CHUNK, null);
+      if (bytesRead === 0) {
+        ctl.carry = pre; // nothing more: the consumer sees what is left
+        break;
+      }
       counter.n += bytesRead;
-      yield bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+      yield buf.subarray(0, pre.length + bytesRead);
     }
   } finally {
     await fd.close();
@@ -364,13 +379,19 @@ async function* bgzfInflate(raw: AsyncGenerator<Buffer>, name: string, ctl: RawC
         p += bsize;
       }
       offset += p;
-      carry.pending = p < buf.length ? buf.subarray(p) : EMPTY;
+      const rest = p < buf.length ? buf.subarray(p) : EMPTY;
+      // a file reader puts the rest in front of its next read; other sources get it joined here
+      if (ctl.carryIn) {
+        ctl.carry = rest;
+        carry.pending = EMPTY;
+      } else carry.pending = rest;
     }
   } finally {
     inflater.close();
   }
   if (outLen) yield out.subarray(0, outLen);
-  if (carry.pending.length > 0) throw truncatedBgzf(name, carry.pending.length, offset);
+  const left = carry.pending.length || (ctl.carryIn ? ctl.carry?.length ?? 0 : 0);
+  if (left > 0) throw truncatedBgzf(name, left, offset);
 }
 
 function truncatedBgzf(name: string, n: number, offset: number): VcfError {
