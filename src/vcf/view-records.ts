@@ -310,6 +310,21 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         const line = processRecord(rec);
         if (line === null) return;
         records++;
+        if (line === AS_IS) {
+          // the line as read, '\n' included, copied from the record's buffer after the text before it
+          if (rec.buf[rec.end] === 10) {
+            if (!pendingLen) return out.writeSlice(rec.buf, rec.start, rec.end + 1);
+            const text = pending.join('');
+            pending = [];
+            pendingLen = 0;
+            const r = out.writeLatin1(text);
+            return r ? r.then(() => out.writeSlice(rec.buf, rec.start, rec.end + 1)) : out.writeSlice(rec.buf, rec.start, rec.end + 1);
+          }
+          const text = latin1(rec.buf, rec.start, rec.end) + '\n';
+          pending.push(text);
+          pendingLen += text.length;
+          return;
+        }
         pending.push(line);
         pendingLen += line.length;
         if (pendingLen >= 1 << 16) {
@@ -323,8 +338,8 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
       targets?.finish();
     }
 
-    /** One record through subset_vcf's steps; the output line (with '\n') or null when dropped. */
-    function processRecord(rec: VcfRecord): string | null {
+    /** One record through subset_vcf's steps; the output line (with '\n'), AS_IS (the line as read) or null when dropped. */
+    function processRecord(rec: VcfRecord): string | typeof AS_IS | null {
       const nAllele = rec.nAllele;
       if (p.minAlleles && nAllele < p.minAlleles) return null;
       if (p.maxAlleles && nAllele > p.maxAlleles) return null;
@@ -343,7 +358,7 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         if (excludeExpr ? r : !r) return null;
       }
       // nothing to edit and every value already as htslib prints it: the line as read
-      if (asIs && printsAsIs(rec, header, nIn, fmtTypes)) return latin1(rec.buf, rec.start, rec.end) + '\n';
+      if (asIs && printsAsIs(rec, header, nIn, fmtTypes)) return AS_IS;
 
       // the sample columns (exactly nIn are required; extra ones are ignored)
       const hasFormat = rec.hasFormat && nIn > 0;
@@ -596,6 +611,9 @@ function normSample(buf: Buffer, s: number, e: number, types: Uint8Array): strin
   if (k < types.length) out += ':.'.repeat(types.length - k);
   return out;
 }
+
+/** processRecord's answer for a record printed exactly as read */
+const AS_IS = 1;
 
 /** Integer/Float type codes of a FORMAT column's keys, by its text (consecutive records share FORMAT). */
 class FormatTypeCache {

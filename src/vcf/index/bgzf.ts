@@ -197,7 +197,8 @@ export class BgzfFile {
     if (this.fd < 0) throw new VcfError('INTERNAL', 'BGZF file used after close', { file: this.path }, 'internal');
     // reading on from the end of the window is sequential access: read ahead more
     const sequential = coffset >= this.winStart && coffset <= winEnd && this.win.length > 0;
-    const want = Math.max(n, sequential ? 1 << 18 : 1 << 16);
+    // random access (a region's first block): a little more than a typical block (~12-20 KB compressed)
+    const want = Math.max(n, sequential ? 1 << 18 : 1 << 15);
     const len = Math.max(0, Math.min(want, this.size - coffset));
     // one reusable read buffer: blocks are inflated into their own memory, nothing keeps a view of it
     if (this.readBuf.length < len) this.readBuf = Buffer.allocUnsafe(Math.max(len, 1 << 18));
