@@ -13,14 +13,16 @@ export function register(program: Command): void {
     .option('--clinvar <vcf>', 'ClinVar VCF joined by normalised key (CLNSIG, CLNREVSTAT, CLNDN, GENEINFO); chr1/1 spellings match')
     .option('--csq-tag <tag>', 'INFO tag holding VEP output (default CSQ; e.g. vep for gnomAD)')
     .option('--no-graph', 'skip the graph load (run `vcf-agent db rebuild-graph` later)')
+    .option('--ann-index', 'also build (retrain) the ANN indexes of the similarity vectors at the end; by default none is built and `similar` searches exactly until `vcf-agent db optimize` builds them')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(action(async (files: string[], o: { db?: string; lockWait?: number; graph?: boolean; quiet?: boolean; fasta?: string; gff?: string; clinvar?: string; csqTag?: string }) => {
+    .action(action(async (files: string[], o: { db?: string; lockWait?: number; graph?: boolean; annIndex?: boolean; quiet?: boolean; fasta?: string; gff?: string; clinvar?: string; csqTag?: string }) => {
       const tty = !o.quiet && process.stderr.isTTY;
       const { ingestFiles } = await import('../store/ingest.js');
       const res = await ingestFiles(files, {
         db: o.db,
         lockWaitMs: o.lockWait,
         noGraph: o.graph === false,
+        annIndex: o.annIndex,
         fasta: o.fasta,
         gff: o.gff,
         clinvar: o.clinvar,

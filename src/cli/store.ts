@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { usageError } from '../vcf/errors.js';
 import type { Row } from '../store/query.js';
 import { action, parseIntOpt } from './run.js';
+import { registerDbOptimize } from './db.js';
 
 function render(rows: Row[], columns: string[], format: string): string {
   if (format === 'json') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
@@ -116,7 +117,7 @@ export function register(program: Command): void {
       }
     }));
 
-  const db = program.command('db').description('the workspace: info, rebuild-graph');
+  const db = program.command('db').description('the workspace: info, rebuild-graph, optimize');
   db.command('info')
     .description('files, row counts and graph counts of the workspace')
     .option(...dbOpt)
@@ -124,7 +125,9 @@ export function register(program: Command): void {
       const { openForRead } = await q();
       const store = await openForRead(o.db);
       try {
-        process.stdout.write(JSON.stringify(await (await q()).dbInfo(store, (await import('../store/workspace.js')).resolveWorkspace(o.db)), null, 2) + '\n');
+        const info = await (await q()).dbInfo(store, (await import('../store/workspace.js')).resolveWorkspace(o.db));
+        const annIndex = await (await import('../store/ann.js')).vectorIndexStatus(store);
+        process.stdout.write(JSON.stringify({ ...info, annIndex }, null, 2) + '\n');
       } finally {
         store.close();
       }
@@ -139,6 +142,7 @@ export function register(program: Command): void {
       const one = async (c: string): Promise<number> => Number((await graphQuery(o.db, c))[0]?.n ?? 0);
       process.stdout.write(`samples ${await one('MATCH (s:Sample) RETURN count(*) AS n')}, variants ${await one('MATCH (v:Variant) RETURN count(*) AS n')}, genes ${await one('MATCH (g:Gene) RETURN count(*) AS n')}, CARRIES ${await one('MATCH ()-[c:CARRIES]->() RETURN count(*) AS n')}, IN_GENE ${await one('MATCH ()-[e:IN_GENE]->() RETURN count(*) AS n')}\n`);
     }));
+  registerDbOptimize(db);
   for (const c of db.commands) c.exitOverride();
 
   program

@@ -7,7 +7,7 @@
  * `--by text` / `--text` searches the text vectors instead (text-store.ts): why is the description.
  */
 import { VcfError } from '../vcf/errors.js';
-import { parseRegion, queryVariants } from '../store/query.js';
+import { catalog, isSharedReadHandle, parseRegion, queryVariants } from '../store/query.js';
 import { sqlStr, visibleFilterOf, type LanceStore } from '../store/tables.js';
 import { FEATURE_VERSION, whyText } from './features.js';
 import { planUsesIndex, searchPlan, vectorSearch } from './search.js';
@@ -63,9 +63,13 @@ function toF32(v: unknown): Float32Array {
   return Float32Array.from(typeof a.toArray === 'function' ? a.toArray() : [...a]);
 }
 
-/** keep, per key, only the row with the largest visible file_id (see vectors.ts) */
-async function newestOnly(table: import('@lancedb/lancedb').Table, rows: Row[], vis: string): Promise<Row[]> {
+/** keep, per key, only the row with the largest visible file_id (see vectors.ts); `oneFile`: one committed file, so one row per key */
+async function newestOnly(table: import('@lancedb/lancedb').Table, rows: Row[], vis: string, oneFile = false): Promise<Row[]> {
   if (!rows.length) return rows;
+  if (oneFile) {
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.key as string) && !!seen.add(r.key as string));
+  }
   const keys = [...new Set(rows.map((r) => r.key as string))];
   const all = (await table.query().where(`(${vis}) AND key IN (${keys.map(sqlStr).join(',')})`).select(['key', 'file_id']).toArray()) as Row[];
   const max = new Map<string, number>();
@@ -77,6 +81,37 @@ async function newestOnly(table: import('@lancedb/lancedb').Table, rows: Row[], 
     seen.add(k);
     return true;
   });
+}
+
+/** a shared read handle's vectors table, kept open with it (opening costs a listing and a manifest read per call) */
+const vectorTables = new WeakMap<LanceStore, Promise<import('@lancedb/lancedb').Table | undefined>>();
+
+async function vectorsOf(store: LanceStore): Promise<{ table: import('@lancedb/lancedb').Table | undefined; keep: boolean }> {
+  if (!isSharedReadHandle(store)) return { table: await openVectors(store, false), keep: false };
+  let p = vectorTables.get(store);
+  if (!p) {
+    p = openVectors(store, false);
+    vectorTables.set(store, p);
+  }
+  const table = await p;
+  if (!table) vectorTables.delete(store); // created by a later ingest: look again next time
+  return { table, keep: true };
+}
+
+/** whether the search uses the ANN index, by table version, column and whether a prefilter beyond visibility is set (not by k or the filter's values) */
+const planCache = new WeakMap<import('@lancedb/lancedb').Table, Map<string, boolean>>();
+
+async function usesIndex(table: import('@lancedb/lancedb').Table, qv: Float32Array, column: string, k: number, where: string, prefiltered: boolean): Promise<boolean> {
+  const id = `${await table.version()}:${column}:${prefiltered}`;
+  let m = planCache.get(table);
+  if (!m) planCache.set(table, (m = new Map()));
+  let hit = m.get(id);
+  if (hit === undefined) {
+    hit = planUsesIndex(await searchPlan(table, qv, { column, k, where }));
+    m.clear();
+    m.set(id, hit);
+  }
+  return hit;
 }
 
 export async function similarVariants(store: LanceStore, q: SimilarQuery, textOpts: TextSearchOptions = {}): Promise<SimilarResult> {
@@ -91,10 +126,12 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
     return { query: r.query, by: 'text', hits: r.hits, where: r.where, usedIndex: r.usedIndex, model: r.model, backfilled: r.backfilled };
   }
   if (!q.variant) throw new VcfError('USAGE', 'similar needs a VARIANT (CHROM:POS:REF:ALT or CHROM:POS)', {}, 'usage');
-  const table = await openVectors(store, false);
+  const { table, keep } = await vectorsOf(store);
   if (!table) throw new VcfError('STORE_NO_VECTORS', 'the workspace has no vectors table: ingest a file with this version of vcf-agent', { file: store.ws.dir });
   try {
-    const vis = visibleFilterOf(await store.files());
+    const files = await catalog(store);
+    const vis = visibleFilterOf(files);
+    const oneFile = files.filter((f) => f.status === 'committed').length <= 1;
     // the query variant
     const spec = q.variant.trim();
     const isKey = spec.split(':').length >= 4;
@@ -106,7 +143,7 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
       where = `chrom = ${sqlStr(m[1])} AND pos = ${Number(m[2].replace(/,/g, ''))}`;
     }
     const cand = (await table.query().where(`(${vis}) AND ${where}`).select(['key', 'file_id', 'fvec', 'cvec', 'feature_version']).toArray()) as Row[];
-    const qrows = (await newestOnly(table, cand, vis)).sort((a, b) => (a.key as string).localeCompare(b.key as string));
+    const qrows = (await newestOnly(table, cand, vis, oneFile)).sort((a, b) => (a.key as string).localeCompare(b.key as string));
     if (!qrows.length) throw new VcfError('STORE_NO_VARIANT', `no stored variant ${spec}`, { file: store.ws.dir }, 'usage');
     const qrow = qrows[0];
     if (num(qrow.feature_version) !== FEATURE_VERSION) throw new VcfError('STORE_VECTORS_VERSION', `vectors were computed with feature version ${num(qrow.feature_version)}, this vcf-agent uses ${FEATURE_VERSION}: ingest again into a fresh workspace`, { file: store.ws.dir });
@@ -137,12 +174,12 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
     let hits: Row[] = [];
     for (;;) {
       const rows = await vectorSearch(table, qv, { column, k: fetch, where: filter, select: ['key', 'chrom', 'pos', 'gene', 'impact', 'vtype', 'af', 'n_carriers', 'fvec', 'cvec', 'file_id'] });
-      hits = await newestOnly(table, rows, vis);
+      hits = await newestOnly(table, rows, vis, oneFile);
       if (rows.length < fetch || hits.length >= k + 1) break;
       fetch *= 4;
     }
     hits.sort((a, b) => num(a._distance) - num(b._distance) || (a.key as string).localeCompare(b.key as string));
-    const plan = await searchPlan(table, qv, { column, k, where: filter });
+    const usedIndex = await usesIndex(table, qv, column, k, filter, parts.length > 1);
     const out: SimilarHit[] = hits.slice(0, k).map((h) => {
       const hf = toF32(h.fvec), hc = toF32(h.cvec);
       let why = whyText(qf, hf);
@@ -157,9 +194,9 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
         distance: Math.max(0, num(h._distance)), why,
       };
     });
-    return { query: qrow.key as string, by, hits: out, where: filter, usedIndex: planUsesIndex(plan) };
+    return { query: qrow.key as string, by, hits: out, where: filter, usedIndex };
   } finally {
-    table.close();
+    if (!keep) table.close();
   }
 }
 

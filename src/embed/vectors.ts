@@ -16,7 +16,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Table, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 import { CARRIER_SKETCH_DIM, FEATURE_DIM, FEATURE_VERSION, carrierSketch, featureVectorInto, sampleId } from './features.js';
 import { ensureVectorIndex, vectorType, type VectorIndexResult } from './search.js';
-import { buildScalarIndexes, numVector, sqlStr, utf8ListVector, utf8Vector, visibleFilterOf, type LanceStore, type ScalarIndexKind } from '../store/tables.js';
+import { appendArrow, buildScalarIndexes, numVector, sqlStr, utf8ListVector, utf8Vector, visibleFilterOf, type LanceStore, type ScalarIndexKind } from '../store/tables.js';
 
 export const VECTORS_TABLE = 'vectors';
 
@@ -174,6 +174,26 @@ function vecColumn(data: Float32Array, dim: number, n: number): Vector {
   return makeVector(makeData({ type, length: n, nullCount: 0, child })) as unknown as Vector;
 }
 
+/**
+ * carrier sketches of small carrier sets, by the sorted ids (a trio has 7 non-empty sets; the
+ * sketch is a pure function of the set): bounded, cleared when full
+ */
+const sketchCache = new Map<string, Float32Array>();
+const SKETCH_CACHE_MAX_SET = 16;
+const SKETCH_CACHE_ENTRIES = 1 << 16;
+
+function cachedSketch(carriers: Uint32Array): Float32Array {
+  if (carriers.length > SKETCH_CACHE_MAX_SET) return carrierSketch(carriers);
+  const k = carriers.join(',');
+  let v = sketchCache.get(k);
+  if (!v) {
+    if (sketchCache.size >= SKETCH_CACHE_ENTRIES) sketchCache.clear();
+    v = carrierSketch(carriers);
+    sketchCache.set(k, v);
+  }
+  return v;
+}
+
 /** the arrow batch of computed rows */
 function toArrow(rows: KeyAcc[], fileId: number): Table {
   const n = rows.length;
@@ -185,7 +205,7 @@ function toArrow(rows: KeyAcc[], fileId: number): Table {
     afs.push(af);
     const carriers = Uint32Array.from([...a.carriers].sort((x, y) => x - y));
     featureVectorInto({ chrom: a.chrom, pos: a.pos, ref: a.ref, alt: a.alt, consequence: a.consequence, impact: a.impact, gene: a.gene, genes: a.genes, clinvarSignificance: a.clnsig, af, carriers, end: a.end }, fvec, i * FEATURE_DIM);
-    cvec.set(carrierSketch(carriers), i * CARRIER_SKETCH_DIM);
+    cvec.set(cachedSketch(carriers), i * CARRIER_SKETCH_DIM);
   });
   const col = <T>(f: (a: KeyAcc) => T): T[] => rows.map(f);
   const fld = (name: string) => VECTORS_SCHEMA.fields.find((f) => f.name === name)!.type;
@@ -215,9 +235,14 @@ export interface EmbedPhaseOptions {
   chunkRows?: number;
   /** ANN index threshold (rows); default DEFAULT_INDEX_MIN_ROWS (env VCF_AGENT_VECTOR_INDEX_MIN_ROWS overrides) */
   indexMinRows?: number;
+  /**
+   * (re)build the ANN indexes at the end (ingest --ann-index); by default none is built here:
+   * `vcf-agent db optimize` builds them (src/store/ann.ts), searches are exact until then
+   */
+  annIndex?: boolean;
 }
 
-export interface EmbedPhaseResult { keys: number; recomputedShared: number; index: { fvec: VectorIndexResult; cvec: VectorIndexResult } }
+export interface EmbedPhaseResult { keys: number; recomputedShared: number; index: { fvec: VectorIndexResult; cvec: VectorIndexResult } | null }
 
 /**
  * Set of 64-bit string hashes (two FNV-1a-style 32-bit hashes), open addressing in typed arrays:
@@ -339,7 +364,7 @@ export class VectorWriter {
 
   private async write(acc: Map<string, KeyAcc>): Promise<void> {
     if (this.others) await this.addOthers(acc);
-    if (acc.size) await this.table.add(toArrow([...acc.values()], this.fileId));
+    if (acc.size) await appendArrow(this.table, toArrow([...acc.values()], this.fileId));
     this.keys += acc.size;
   }
 
@@ -363,7 +388,7 @@ export class VectorWriter {
 
   /**
    * After the file's rows are appended (and indexed): recompute late keys from the stored rows,
-   * then (re)build the ANN indexes.
+   * then the scalar indexes, and the ANN indexes only when `annIndex` is asked.
    */
   async finish(opts: EmbedPhaseOptions = {}): Promise<EmbedPhaseResult> {
     await this.flush();
@@ -381,11 +406,15 @@ export class VectorWriter {
       addFileRows(acc, vrows, gts, this.samplesN);
       await this.write(acc);
     }
-    const minRows = opts.indexMinRows ?? (Number(process.env.VCF_AGENT_VECTOR_INDEX_MIN_ROWS) || undefined);
-    const fvec = await ensureVectorIndex(this.table, { column: 'fvec', minRows, replace: true });
-    const cvec = await ensureVectorIndex(this.table, { column: 'cvec', minRows, replace: true });
+    let index: EmbedPhaseResult['index'] = null;
+    if (opts.annIndex) {
+      const minRows = opts.indexMinRows ?? (Number(process.env.VCF_AGENT_VECTOR_INDEX_MIN_ROWS) || undefined);
+      const fvec = await ensureVectorIndex(this.table, { column: 'fvec', minRows, replace: true });
+      const cvec = await ensureVectorIndex(this.table, { column: 'cvec', minRows, replace: true });
+      index = { fvec, cvec };
+    }
     await vectorScalarIndexes(this.table);
-    return { keys: this.keys, recomputedShared: this.shared, index: { fvec, cvec } };
+    return { keys: this.keys, recomputedShared: this.shared, index };
   }
 
   close(): void { this.table.close(); }

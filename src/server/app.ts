@@ -139,7 +139,10 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   // OpenTelemetry (tracing.ts) is loaded only when an OTLP endpoint is configured
   const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? (await import('./tracing.js')).initTracing() : undefined;
   // one LanceDB read handle per workspace for all requests (opening the tables per request costs time and memory under load)
-  const unshareReads = (await import('../store/query.js')).shareReadHandles();
+  const storeQuery = await import('../store/query.js');
+  const unshareReads = storeQuery.shareReadHandles();
+  // the in-memory read model of the workspace (store/read-model.ts) starts building now, not on the first query
+  void storeQuery.readModelStatus(opts.db).catch(() => undefined);
 
   // ---- errors, metrics, auth, CORS ------------------------------------------------------------
   app.setErrorHandler((err, req, reply) => {
@@ -199,8 +202,9 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- health and metrics -----------------------------------------------------------------------
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'liveness: ok, version, workspace, jobs running' } }, async () => ({
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'liveness: ok, version, workspace, jobs running, state of the in-memory read model (off, none, building, ready)' } }, async () => ({
     status: 'ok', version: VERSION, workspace: ws.dir, store: fs.existsSync(ws.lanceDir), jobsActive: jobs.active(), auth: tokens.length > 0,
+    readModel: await storeQuery.readModelStatus(opts.db).catch(() => 'error'),
   }));
   app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', security: [{ bearer: [] }] } }, async (_req, reply) => {
     reply.type(metrics.registry.contentType);

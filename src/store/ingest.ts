@@ -27,7 +27,7 @@
  * prints `vcf-agent: paused in phase P` on stderr at that point and waits until it is killed, so a
  * crash test can SIGKILL it at a known place (parse: records of the first batch converted, nothing
  * appended; append: the first batch appended; index: scalar indexes being built; embed: all vectors
- * written (batch by batch, late keys recomputed) and the ANN indexes built, not yet committed; commit: just before
+ * written (batch by batch, late keys recomputed) and, with --ann-index, the ANN indexes built, not yet committed; commit: just before
  * the catalog row becomes committed; graph: part of the graph COPY done).
  */
 import { createHash } from 'node:crypto';
@@ -41,17 +41,17 @@ import { FileAnnotator, type AnnotationOptions } from './annotations.js';
 import { VcfError } from '../vcf/errors.js';
 import { VcfReader } from '../vcf/reader.js';
 import type { VcfRecord } from '../vcf/record.js';
-import { GraphStager, syncGraph, type StagedGraph } from './graph.js';
+import { GraphStager, stagedFiles, syncGraph, type StagedGraph } from './graph.js';
 import { OneInFlight, VectorWriter, pruneSuperseded, splitKey } from '../embed/vectors.js';
 import { sampleId } from '../embed/features.js';
-import { ColumnBuffer, GENOTYPES_COLS, LanceStore, SAMPLES_COLS, VARIANTS_COLS, FILES_COLS, REFBLOCKS_COLS, sqlStr } from './tables.js';
+import { ColumnBuffer, appendArrow, GENOTYPES_COLS, LanceStore, SAMPLES_COLS, VARIANTS_COLS, FILES_COLS, REFBLOCKS_COLS, sqlStr } from './tables.js';
 import { acquireWriterLock, resolveWorkspace } from './workspace.js';
 
 export interface IngestOptions {
   db?: string;
   /** how long a second writer waits for the lock (ms) */
   lockWaitMs?: number;
-  /** variant rows per LanceDB append (default BATCH_ROWS; genotype rows flush at 8x this) */
+  /** variant rows per LanceDB append (default BATCH_ROWS; genotype rows flush at 16x this) */
   batchRows?: number;
   /** skip the graph load (it can be done later by syncGraph / db rebuild-graph) */
   noGraph?: boolean;
@@ -63,6 +63,8 @@ export interface IngestOptions {
   clinvar?: string;
   /** INFO tag holding VEP output (default CSQ) */
   csqTag?: string;
+  /** build (retrain) the vectors table's ANN indexes at the end of the ingest (default: not built; `db optimize` builds them) */
+  annIndex?: boolean;
   /** called with a phase name as the ingest moves on (progress, crash tests) */
   onPhase?: (phase: IngestPhase, file?: string) => void;
   /** called after each batch is appended with the records of the file read so far (progress, records/s) */
@@ -139,9 +141,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     opts.onPhase?.('done');
     return { workspace: ws.dir, files: out, recovered, graph };
   } finally {
-    for (const f of staged.values()) for (const p of [f.samples, f.variants, f.genes, f.inGene, f.carries]) fs.rmSync(p, { force: true });
+    for (const f of staged.values()) for (const p of stagedFiles(f)) fs.rmSync(p, { force: true });
     store?.close();
     fasta?.close();
+    ctx.ann.clinvar?.close();
     lock.release();
   }
 }
@@ -201,7 +204,7 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
       const batch = conv.take();
       stager?.flush();
       await appendQ.submit(async () => {
-        for (const [name, t] of batch) await store.tables[name].add(t);
+        for (const [name, t] of batch) await appendArrow(store.tables[name], t);
       });
       await vec.flush();
       opts.onProgress?.(file, conv.records);
@@ -215,7 +218,7 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
     for await (const batch of reader.batches()) {
       for (const rec of batch) conv.add(rec);
       if (first) { first = false; await pausePoint('parse'); }
-      if (conv.variants.length >= batchRows || conv.variants.bytes + conv.genotypes.bytes >= FLUSH_BYTES || conv.genotypes.length >= batchRows * 8 || conv.refblocks.length >= batchRows * 8) await flush();
+      if (conv.variants.length >= batchRows || conv.variants.bytes + conv.genotypes.bytes >= FLUSH_BYTES || conv.genotypes.length >= batchRows * 16 || conv.refblocks.length >= batchRows * 16) await flush();
     }
     await flush();
     await appendQ.drain();
@@ -227,9 +230,10 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
     await store.buildIndexes('refblocks');
 
     // embed phase (src/embed/vectors.ts): the vectors were written batch by batch (invisible until
-    // the commit); keys met twice are recomputed from the stored rows, then the ANN indexes
+    // the commit); keys met twice are recomputed from the stored rows; ANN indexes only with
+    // --ann-index (src/store/ann.ts: `db optimize` builds them otherwise)
     opts.onPhase?.('embed', file);
-    await vec.finish();
+    await vec.finish({ annIndex: opts.annIndex });
     if (stager) {
       // gene edges of late keys whose first row had not been staged (a 64-bit hash collision)
       const unstaged = [...vec.late].filter(([, n]) => n > 0).map(([k]) => k);
@@ -277,10 +281,12 @@ async function ingestOne(store: LanceStore, file: string, opts: IngestOptions, c
 
 const INT32_MAX = 2147483647;
 /**
- * variant rows per batch (one batch appended while the next is converted): measured on trio100k,
- * 8,000 rows peak at ~500 MB RSS in the append loop vs ~630 MB with 20,000, at no loss of speed
+ * variant rows per batch (one batch appended while the next is converted): LanceDB's native
+ * memory per append grows with the batch. Measured on trio100k (no graph, shared machine), peak
+ * RSS: 2,000 rows 381 MB, 4,000 426 MB, 8,000 ~480 MB, 32,000 795 MB, with no loss of speed at
+ * 2,000 (more fragments per table: `vcf-agent db optimize` compacts them)
  */
-const BATCH_ROWS = 8_000;
+const BATCH_ROWS = 2_000;
 /** flush the row buffers when their strings hold this many characters (wide cohorts) */
 const FLUSH_BYTES = 24 << 20;
 
@@ -388,6 +394,10 @@ class RecordConverter {
     // per sample: GT once per record
     const gts: Array<string | undefined> = new Array(nS);
     for (let i = 0; i < nS; i++) gts[i] = rec.hasFormat ? rec.gtRaw(i) : undefined;
+    // FORMAT positions of DP and GQ, and each stored sample's split column, once per record (not per ALT)
+    const fkeys = rec.hasFormat ? rec.formatKeys : [];
+    const dpIdx = fkeys.indexOf('DP'), gqIdx = fkeys.indexOf('GQ');
+    let fields: Array<string[] | undefined> | undefined;
     for (let k = 1; k <= alts.length; k++) {
       const alt = alts[k - 1];
       if (isGvcfAlt(alt)) { this.skipped++; continue; }
@@ -423,7 +433,8 @@ class RecordConverter {
         }
         if (split.copies === 0 && split.missing === 0) continue;
         const zyg = split.copies === 0 ? 'missing' : split.ploidy === 1 ? 'hemi' : split.copies === split.ploidy ? 'hom_alt' : 'het';
-        const sdp = intOrNull(rec.sampleValue(i, 'DP')), sgq = intOrNull(rec.sampleValue(i, 'GQ'));
+        const f = (fields ??= new Array(nS))[i] ??= (dpIdx >= 0 || gqIdx >= 0 ? rec.sampleFields(i) : []);
+        const sdp = dpIdx >= 0 ? intOrNull(f[dpIdx]) : null, sgq = gqIdx >= 0 ? intOrNull(f[gqIdx]) : null;
         this.genotypes.push(vid, this.fileId, key, chrom, pos, this.samples[i], split.gt, zyg, sdp, sgq, fmt, rec.sampleRaw(i));
         if (zyg !== 'missing') {
           this.stager?.carry([this.samples[i], key, split.gt, zyg, sdp, sgq, this.fileId]);

@@ -9,6 +9,7 @@ import { RECORD_COLUMNS, RecordRebuilder, parseStoredHeader, type StoredRow } fr
 import { needsAltCall, pushdownSql } from './pushdown.js';
 import { checkReadOnlyCypher, graphCounts, openGraphReadOnly, type GraphCounts } from './graph.js';
 import { LanceStore, sqlStr, visibleFilterOf, type FileRow } from './tables.js';
+import { readModel, readModelEnabled, readModelTooLarge } from './read-model.js';
 import { resolveWorkspace, workspaceExists, type Workspace } from './workspace.js';
 
 export type Row = Record<string, unknown>;
@@ -21,11 +22,23 @@ export async function openForRead(db?: string): Promise<LanceStore> {
   if (!p) {
     // one read handle per workspace for the whole process, checking for new commits on every read;
     // callers get a view whose close() leaves it open
-    p = LanceStore.open(ws, false, { readConsistencyInterval: 0 }).then((st) => Object.create(st, { close: { value: () => undefined } }) as LanceStore);
+    p = LanceStore.open(ws, false, { readConsistencyInterval: 0 }).then((st) => {
+      const view = Object.create(st, { close: { value: () => undefined } }) as LanceStore;
+      sharedViews.add(view);
+      return view;
+    });
     sharedReads.set(ws.dir, p);
     p.catch(() => sharedReads?.delete(ws.dir));
   }
   return p;
+}
+
+/** the shared read handles handed out (their tables stay open for the process's life) */
+const sharedViews = new WeakSet<LanceStore>();
+
+/** true for a shared read handle (shareReadHandles): handles opened from it (e.g. a table) may be kept with it */
+export function isSharedReadHandle(store: LanceStore): boolean {
+  return sharedViews.has(store);
 }
 
 /** workspace dir → its shared read handle (null: every openForRead opens its own) */
@@ -53,9 +66,23 @@ export function shareReadHandles(): () => Promise<void> {
   };
 }
 
-/** the catalog, re-read only when the files table has a new version (reading it costs ~10 ms) */
+/**
+ * The state of the in-memory read model (read-model.ts) of `db`'s shared read handle, starting its
+ * build when there is none for the visible files: 'off' (no shared handles, or VCF_AGENT_READ_MODEL=0),
+ * 'none' (no store yet), 'building', 'ready', 'too-large' (over VCF_AGENT_READ_MODEL_MAX_ROWS: LanceDB answers).
+ */
+export async function readModelStatus(db?: string): Promise<'off' | 'none' | 'building' | 'ready' | 'too-large'> {
+  if (!sharedReads || !readModelEnabled()) return 'off';
+  if (!workspaceExists(resolveWorkspace(db))) return 'none';
+  const store = await openForRead(db);
+  const vis = visibleFilterOf(await catalog(store));
+  if (readModel(store, vis, VARIANT_COLUMNS)) return 'ready';
+  return readModelTooLarge(store, vis) ? 'too-large' : 'building';
+}
+
+/** the catalog, re-read only when the files table has a new version (reading it costs ~2-10 ms; the version check ~0.05 ms) */
 const catalogCache = new WeakMap<LanceStore, { version: number; files: FileRow[] }>();
-async function catalog(store: LanceStore): Promise<FileRow[]> {
+export async function catalog(store: LanceStore): Promise<FileRow[]> {
   const version = await store.tables.files.version();
   const hit = catalogCache.get(store);
   if (hit && hit.version === version) return hit.files;
@@ -113,11 +140,45 @@ export interface VariantResult {
 export const VARIANT_COLUMNS = ['chrom', 'pos', 'id', 'ref', 'alt', 'qual', 'filter', 'key', 'vtype', 'gene', 'genes', 'consequence', 'impact', 'hgvs_c', 'hgvs_p', 'af', 'ac', 'an', 'dp', 'clnsig', 'file_id'];
 export const SAMPLE_COLUMNS = ['sample', 'gt', 'zygosity', 'gt_dp', 'gt_gq'];
 
-function regionFilter(r: Region): string {
+/** `spans`: the longest end - pos per chromosome (spansOf): bounds pos from below too, so the pos index is used on both sides */
+function regionFilter(r: Region, spans?: Map<string, number>): string {
   let f = `chrom = ${sqlStr(r.chrom)}`;
   if (r.end !== undefined) f += ` AND pos <= ${r.end}`;
-  if (r.start !== undefined) f += ` AND end >= ${r.start}`;
+  if (r.start !== undefined) {
+    f += ` AND end >= ${r.start}`;
+    if (spans) f += ` AND pos >= ${r.start - (spans.get(r.chrom) ?? 0)}`;
+  }
   return f;
+}
+
+interface SpanEntry { vis: string; spans?: Map<string, number> }
+const spanCache = new WeakMap<LanceStore, SpanEntry>();
+
+/**
+ * The longest variant (end - pos) per chromosome among the visible rows, for a shared read handle:
+ * a region filter is `pos <= END AND end >= START`, and only pos is indexed, so without a lower
+ * bound on pos every row from the chromosome's start is read. Computed in the background (one scan
+ * of the rows with end > pos) whenever the visible files change; undefined until it is ready, and
+ * for one-off handles (the CLI), which query once. Rows deleted later only make the bound looser.
+ */
+function spansOf(store: LanceStore, vis: string): Map<string, number> | undefined {
+  if (!sharedViews.has(store)) return undefined;
+  const hit = spanCache.get(store);
+  if (hit && hit.vis === vis) return hit.spans;
+  const entry: SpanEntry = { vis };
+  spanCache.set(store, entry);
+  void (async () => {
+    const spans = new Map<string, number>();
+    for await (const b of store.tables.variants.query().where(`(${vis}) AND end > pos`).select(['chrom', 'pos', 'end'])) {
+      const chrom = b.getChild('chrom')!, pos = b.getChild('pos')!, end = b.getChild('end')!;
+      for (let i = 0; i < b.numRows; i++) {
+        const c = chrom.get(i) as string, d = (end.get(i) as number) - (pos.get(i) as number);
+        if (d > (spans.get(c) ?? 0)) spans.set(c, d);
+      }
+    }
+    entry.spans = spans;
+  })().catch(() => { if (spanCache.get(store) === entry) spanCache.delete(store); });
+  return undefined;
 }
 
 function plain(r: Row): Row {
@@ -181,7 +242,17 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   const vis = visibleFilterOf(files);
   const parts = [vis];
   const region = q.region ? parseRegion(q.region) : undefined;
-  if (region) parts.push(regionFilter(region));
+  if (q.include === undefined && q.exclude === undefined && !q.withVcf && !q.vids && sharedViews.has(store) && readModelEnabled()) {
+    // the server: rows from its in-memory copy of the visible rows once built (read-model.ts)
+    const m = readModel(store, vis, VARIANT_COLUMNS);
+    const offset = q.offset ?? 0;
+    if (m && Number.isInteger(offset) && offset >= 0) {
+      const r = m.query({ chrom: region?.chrom, start: region?.start, end: region?.end, gene: q.gene, sample: q.sample, fileId: q.fileId, limit: q.limit ?? 1_000_000_000, offset, count: !!q.count });
+      return { rows: r.rows, columns: [...VARIANT_COLUMNS, ...(q.sample ? SAMPLE_COLUMNS : [])], pushed: [], scanned: r.scanned, ...(r.total !== undefined ? { total: r.total } : {}) };
+    }
+  }
+  const spans = region ? spansOf(store, vis) : undefined;
+  if (region) parts.push(regionFilter(region, spans));
   if (q.gene) parts.push(`array_has_any(genes, [${sqlStr(q.gene)}])`);
   if (q.fileId !== undefined) parts.push(`file_id = ${q.fileId}`);
   if (q.vids) parts.push(q.vids.length ? `vid IN (${q.vids.map((v) => String(BigInt(v))).join(',')})` : 'vid < 0');
@@ -255,9 +326,15 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   const gParts = [vis, `sample = ${sqlStr(q.sample)}`, `zygosity != 'missing'`];
   if (q.fileId !== undefined) gParts.push(`file_id = ${q.fileId}`);
   if (region) {
-    gParts.push(`chrom = ${sqlStr(region.chrom)}`);
-    // genotypes hold POS only: take calls that may overlap, the exact overlap is checked on the variant
-    if (region.end !== undefined) gParts.push(`pos <= ${region.end}`);
+    // the variant rows overlapping the region (indexed chrom/pos on the variants table) by vid: the
+    // genotypes table holds POS only, so without them every call from the chromosome's start up to
+    // the region's end would be read; a large region falls back to that (exact overlap is checked on the variant)
+    const rv = await regionVids(store, [vis, regionFilter(region, spans), ...(q.fileId !== undefined ? [`file_id = ${q.fileId}`] : [])].join(' AND '));
+    if (rv) gParts.push(rv.length ? `vid IN (${rv.join(',')})` : 'vid < 0');
+    else {
+      gParts.push(`chrom = ${sqlStr(region.chrom)}`);
+      if (region.end !== undefined) gParts.push(`pos <= ${region.end}`);
+    }
   }
   const calls = store.tables.genotypes.query().where(gParts.join(' AND ')).select(['vid', 'sample', 'gt', 'zygosity', 'dp', 'gq']);
   let pending: Row[] = [];
@@ -286,7 +363,21 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     if (cut) break;
   }
   await drain();
-  return { rows: out, columns, pushed, scanned, ...(cut ? {} : { total: matched }) };
+  // a full page without `count` may have left matches uncounted (drain stops keeping them): no total then
+  return { rows: out, columns, pushed, scanned, ...(cut || full() ? {} : { total: matched }) };
+}
+
+/** above this many variant rows in a region, sample calls are found by position rather than by vid */
+const REGION_VIDS_MAX = 5_000;
+
+/** vids of the variant rows matching `where`; undefined when more than REGION_VIDS_MAX */
+async function regionVids(store: LanceStore, where: string): Promise<string[] | undefined> {
+  const vids: string[] = [];
+  for await (const b of store.tables.variants.query().where(where).select(['vid']).limit(REGION_VIDS_MAX + 1)) {
+    const col = b.getChild('vid')!;
+    for (let i = 0; i < b.numRows; i++) vids.push(String(col.get(i)));
+  }
+  return vids.length > REGION_VIDS_MAX ? undefined : vids;
 }
 
 /** above this many candidate rows the GT="alt" pre-check is not worth its IN lists */
@@ -318,7 +409,9 @@ export async function fileHeader(store: LanceStore, fileId: number): Promise<str
 
 /** Samples carrying a variant key (non-reference calls), with their calls. */
 export async function carriers(store: LanceStore, key: string): Promise<Row[]> {
-  const vis = visibleFilterOf(await store.files());
+  const vis = visibleFilterOf(await catalog(store));
+  const m = sharedViews.has(store) && readModelEnabled() ? readModel(store, vis, VARIANT_COLUMNS) : undefined;
+  if (m) return m.carriers(key);
   const rows = await store.tables.genotypes.query().where(`${vis} AND key = ${sqlStr(key)} AND zygosity != 'missing'`).select(['sample', 'gt', 'zygosity', 'dp', 'gq', 'file_id']).toArray();
   return rows.map(plain);
 }
