@@ -52,7 +52,7 @@ const READ_CHUNK = 1 << 20;
  */
 interface RawControl { reuse: boolean; carry?: Buffer | null; carryIn?: boolean }
 
-/** Raw bytes of a file or stdin, in chunks. With ctl.reuse, reads alternate between two buffers. */
+/** Raw bytes of a file or stdin, in chunks, a file read one chunk ahead. With ctl.reuse, reads alternate between two buffers. */
 async function* rawChunks(name: string, counter: { n: number }, ctl: RawControl = { reuse: false }): AsyncGenerator<Buffer> {
   if (name === '-') {
     for await (const c of process.stdin as AsyncIterable<Buffer>) {
@@ -67,34 +67,47 @@ async function* rawChunks(name: string, counter: { n: number }, ctl: RawControl 
   } catch (e) {
     throw openError(name, e);
   }
+  let pending: Promise<{ bytesRead: number }> | null = null;
   try {
     const st = await fd.stat();
     if (st.isDirectory()) throw new VcfError('INPUT_IS_DIRECTORY', 'is a directory, not a VCF file', { file: name });
     ctl.carryIn = true;
+    // each read lands HEAD bytes into its buffer: room for what the consumer left of the previous
+    // chunk (an incomplete BGZF block), put in front when the chunk is handed out
+    const HEAD = 2 * MAX_BLOCK;
+    const SIZE = HEAD + READ_CHUNK;
     const pool: Buffer[] = [];
     let sel = 0;
+    const take = (): Buffer => {
+      if (!ctl.reuse) return Buffer.allocUnsafe(SIZE);
+      sel ^= 1;
+      return (pool[sel] ??= Buffer.allocUnsafe(SIZE));
+    };
+    let buf = take();
+    // one read ahead: the next chunk is read while the consumer works on this one
+    pending = fd.read(buf, HEAD, READ_CHUNK, null);
     for (;;) {
-      // what the consumer left of the previous read goes first (it lies in the other pool buffer)
+      const { bytesRead } = await pending;
+      pending = null;
       const pre = ctl.carry ?? EMPTY;
       ctl.carry = null;
-      const size = READ_CHUNK + (pre.length ? 2 * MAX_BLOCK : 0);
-      let buf: Buffer;
-      if (ctl.reuse) {
-        sel ^= 1;
-        buf = pool[sel];
-        if (!buf || buf.length < size) buf = pool[sel] = Buffer.allocUnsafe(READ_CHUNK + 2 * MAX_BLOCK);
-      } else buf = Buffer.allocUnsafe(size);
-      if (pre.length > 2 * MAX_BLOCK) throw new VcfError('INTERNAL', 'carried bytes exceed a block', { file: name }, 'internal');
-      pre.copy(buf, 0);
-      const { bytesRead } = await fd.read(buf, pre.length, READ_CHUNK, null);
       if (bytesRead === 0) {
         ctl.carry = pre; // nothing more: the consumer sees what is left
         break;
       }
+      if (pre.length > HEAD) throw new VcfError('INTERNAL', 'carried bytes exceed a block', { file: name }, 'internal');
       counter.n += bytesRead;
-      yield buf.subarray(0, pre.length + bytesRead);
+      pre.copy(buf, HEAD - pre.length);
+      const chunk = buf.subarray(HEAD - pre.length, HEAD + bytesRead);
+      // the consumer is done with the chunk before this one (its rest was just copied): read into it
+      const next = take();
+      pending = fd.read(next, HEAD, READ_CHUNK, null);
+      yield chunk;
+      buf = next;
     }
   } finally {
+    // a read still in flight (the consumer stopped early) must end before the file is closed
+    if (pending) await pending.catch(() => undefined);
     await fd.close();
   }
 }
