@@ -2,7 +2,7 @@
  * Load and memory of `vcf-agent serve` (issue 9): 100 concurrent clients (autocannon) on mixed
  * read routes over the ingested bench trio, drawing from at least 1,000 distinct seeded queries.
  *
- *   1. the trio is ingested once into a workspace cached under bench/tmp/load-ws/<data>-<sha256>
+ *   1. the trio is ingested once (with --ann-index) into a workspace cached under bench/tmp/load-ws/<data>-<sha256>-s2
  *      (reused while the data stamp is the same); each run serves a fresh copy of it
  *      (a cache ingested before the vectors table had scalar indexes gets them, as ingest builds them now)
  *   2. `serve` runs as a child process (loopback, no tokens); the bench waits for its in-memory read
@@ -98,9 +98,13 @@ function sha(file: string): string {
   try { return (JSON.parse(fs.readFileSync(stamp, 'utf8')) as { sha256: string }).sha256.slice(0, 16); } catch { return String(fs.statSync(file).mtimeMs); }
 }
 
-/** the ingested workspace of `vcf` (cached by the data's stamp) with its seeds */
+/**
+ * the ingested workspace of `vcf` (cached by the data's stamp and the store layout) with its seeds;
+ * ingested with --ann-index, as a store is prepared for serving (ingest alone builds no ANN index
+ * and `similar` would search exactly)
+ */
 async function cachedWorkspace(root: string, name: string, vcf: string, log: (m: string) => void): Promise<{ dir: string; seeds: Seeds; ingestS: number | null }> {
-  const dir = path.join(root, 'bench', 'tmp', 'load-ws', `${name}-${sha(vcf)}`);
+  const dir = path.join(root, 'bench', 'tmp', 'load-ws', `${name}-${sha(vcf)}-s2`);
   const ready = path.join(dir, 'ready.json');
   if (fs.existsSync(ready)) {
     const r = JSON.parse(fs.readFileSync(ready, 'utf8')) as { seeds: Seeds; ingestS: number };
@@ -111,7 +115,7 @@ async function cachedWorkspace(root: string, name: string, vcf: string, log: (m:
   fs.mkdirSync(dir, { recursive: true });
   log(`  ingesting ${path.relative(root, vcf)} into ${path.relative(root, dir)} (cached for later runs)…`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), 'ingest', vcf, '--db', path.join(dir, 'ws')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), 'ingest', vcf, '--ann-index', '--db', path.join(dir, 'ws')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr.slice(-500)}`);
   const ingestS = (performance.now() - t0) / 1000;
   const seeds = await seedsOf(vcf);
@@ -296,10 +300,13 @@ export async function runLoad(root: string, opts: { quick: boolean; log: (m: str
       rssAfterWarmupMB, rssPeakMB, rssAfterRecoveryMB, rssChange, serverCpuMsPerRequest, routes, cachedIngestS: cache.ingestS, pass: failures.length === 0, failures,
     };
   } finally {
-    // the copy is scratch: no need to let a running ingest finish
+    // the copy is scratch: no need to let a running ingest finish; the ingest job's worker process
+    // (jobs.ts) is a child of the server and outlives a SIGKILL of it: kill it too, then wait for both
+    const kids = (spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
     srv.child.kill('SIGKILL');
+    for (const k of kids) { try { process.kill(k, 'SIGKILL'); } catch { /* already gone */ } }
     await srv.exited;
-    // the ingest job's worker process (jobs.ts) may still be writing for a moment: retry the removal
+    for (let i = 0; i < 100 && kids.some((k) => fs.existsSync(`/proc/${k}`)); i++) await sleep(100);
     fs.rmSync(run, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   }
 }
