@@ -255,6 +255,32 @@ export class BlockInflater {
     } else z.close();
   }
 
+  /** whether the handle's internals are there: step() needs them (inflate() falls back without) */
+  get streaming(): boolean {
+    return !!this.z;
+  }
+
+  /** Start a new stream, inflated step by step (a block read only as far as a reader needs). */
+  begin(): void {
+    if (this.used) this.z!.reset();
+    this.used = true;
+  }
+
+  /**
+   * Inflate the stream on from src[s, s+len) into out[off, off+cap): [bytes written, input bytes
+   * consumed]; stops when `out` is full. Throws on corrupt data (the handle is not usable after).
+   */
+  step(src: Buffer, s: number, len: number, out: Buffer, off: number, cap: number): [number, number] {
+    const z = this.z!;
+    z._handle!.writeSync!(zlib.constants.Z_SYNC_FLUSH, src, s, len, out, off, cap);
+    if (z.errored) {
+      const e = z.errored;
+      this.z = undefined;
+      throw e;
+    }
+    return [cap - z._writeState![0], len - z._writeState![1]];
+  }
+
   /** Inflate src[s, s+len) into out[off, off+cap); returns the number of bytes written. Throws on corrupt data. */
   inflate(src: Buffer, s: number, len: number, out: Buffer, off: number, cap: number): number {
     const z = this.z;

@@ -146,7 +146,7 @@ export class BgzfFile {
   /** the block being inflated in part: its compressed data (copied) and the stream's input position */
   private part: { blk: BgzfBlock; src: Buffer; len: number; inPos: number; out: Buffer } | null = null;
   private partSrc: Buffer = Buffer.alloc(0);
-  private partInflater: PartInflater | null = null;
+  private partInflater: BlockInflater | null = null;
   /**
    * Recycling mode (see recycle()): the memory of blocks evicted from the cache is reused for new
    * blocks once nothing can still point into it, instead of fresh memory per block (first touches
@@ -304,8 +304,8 @@ export class BgzfFile {
     const win = this.win;
     const xlen = win.readUInt16LE(p + 10);
     const isize = win.readUInt32LE(p + bsize - 4);
-    partUsable ??= PartInflater.usable();
-    if (isize === 0 || !partUsable) {
+    this.partInflater ??= new BlockInflater();
+    if (isize === 0 || !this.partInflater.streaming) {
       // nothing to split (an empty block), or no streaming handle: whole, as block() does
       const whole = this.cache.get(coffset);
       if (whole) return whole;
@@ -322,8 +322,7 @@ export class BgzfFile {
     win.copy(this.partSrc, 0, p + 12 + xlen, p + 12 + xlen + len);
     const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : Buffer.allocUnsafe(BLOCK_MEM);
     const blk: BgzfBlock = { coffset, csize: bsize, data: mem.subarray(0, isize), mem: this.recycling ? mem : undefined, used: this.epoch, avail: 0 };
-    this.partInflater ??= new PartInflater();
-    this.partInflater.reset();
+    this.partInflater.begin();
     this.part = { blk, src: this.partSrc, len, inPos: 0, out: mem };
     this.blocksInflated++;
     this.store(blk);
@@ -372,50 +371,6 @@ export class BgzfFile {
     }
   }
 }
-
-/**
- * One zlib raw-inflate stream driven step by step into a caller's buffer (node's zlib handle, as
- * BlockInflater uses it): a block is inflated up to the bytes a reader needs, and on later if asked.
- */
-class PartInflater {
-  private z: ZlibHandle;
-  constructor() {
-    this.z = zlib.createInflateRaw() as unknown as ZlibHandle;
-    this.z.on('error', () => { /* read from z.errored after each step */ });
-  }
-  static usable(): boolean {
-    const z = zlib.createInflateRaw() as unknown as ZlibHandle;
-    const ok = typeof z._handle?.writeSync === 'function' && z._writeState instanceof Uint32Array;
-    z.close();
-    return ok;
-  }
-  reset(): void {
-    this.z.reset();
-  }
-  /** inflate src[s, s+len) into out[off, off+cap): [bytes written, input bytes consumed]; throws on corrupt data */
-  step(src: Buffer, s: number, len: number, out: Buffer, off: number, cap: number): [number, number] {
-    const z = this.z;
-    z._handle!.writeSync!(zlib.constants.Z_SYNC_FLUSH, src, s, len, out, off, cap);
-    if (z.errored) {
-      const e = z.errored;
-      this.z = zlib.createInflateRaw() as unknown as ZlibHandle;
-      this.z.on('error', () => { /* as above */ });
-      throw e;
-    }
-    return [cap - z._writeState![0], len - z._writeState![1]];
-  }
-}
-
-interface ZlibHandle {
-  _handle?: { writeSync?: (flush: number, src: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number) => void };
-  _writeState?: Uint32Array;
-  errored?: Error | null;
-  reset(): void;
-  close(): void;
-  on(ev: 'error', f: (e: Error) => void): void;
-}
-
-let partUsable: boolean | null = null;
 
 function truncated(file: string, coffset: number): VcfError {
   return new VcfError('GZIP_TRUNCATED', `truncated BGZF file: incomplete block at compressed byte ${coffset}`, { file });
