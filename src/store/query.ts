@@ -370,14 +370,20 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
 /** above this many variant rows in a region, sample calls are found by position rather than by vid */
 const REGION_VIDS_MAX = 5_000;
 
-/** vids of the variant rows matching `where`; undefined when more than REGION_VIDS_MAX */
-async function regionVids(store: LanceStore, where: string): Promise<string[] | undefined> {
+/** vids (storage order) of the variant rows matching `where`; undefined when more than `max` */
+async function variantVids(store: LanceStore, where: string, max: number): Promise<string[] | undefined> {
   const vids: string[] = [];
-  for await (const b of store.tables.variants.query().where(where).select(['vid']).limit(REGION_VIDS_MAX + 1)) {
+  for await (const b of store.tables.variants.query().where(where).select(['vid']).limit(max + 1)) {
     const col = b.getChild('vid')!;
     for (let i = 0; i < b.numRows; i++) vids.push(String(col.get(i)));
+    if (vids.length > max) return undefined;
   }
-  return vids.length > REGION_VIDS_MAX ? undefined : vids;
+  return vids;
+}
+
+/** vids of the variant rows matching `where`; undefined when more than REGION_VIDS_MAX */
+function regionVids(store: LanceStore, where: string): Promise<string[] | undefined> {
+  return variantVids(store, where, REGION_VIDS_MAX);
 }
 
 /** above this many candidate rows the GT="alt" pre-check is not worth its IN lists */
@@ -385,12 +391,8 @@ const ALT_CHECK_MAX = 20_000;
 
 /** vids (storage order) among the rows matching `where` that have a stored call with an ALT allele; undefined when too many */
 async function altCandidates(store: LanceStore, where: string): Promise<string[] | undefined> {
-  const vids: string[] = [];
-  for await (const b of store.tables.variants.query().where(where).select(['vid']).limit(ALT_CHECK_MAX + 1)) {
-    const col = b.getChild('vid')!;
-    for (let i = 0; i < b.numRows; i++) vids.push(String(col.get(i)));
-    if (vids.length > ALT_CHECK_MAX) return undefined;
-  }
+  const vids = await variantVids(store, where, ALT_CHECK_MAX);
+  if (!vids) return undefined;
   const keep = new Set<string>();
   for (let i = 0; i < vids.length; i += 4000) {
     const chunk = vids.slice(i, i + 4000);
