@@ -1,6 +1,7 @@
 /**
  * The server's in-memory read model (src/store/read-model.ts) answers variant queries (region,
- * gene, sample, paging, counts) and carriers exactly as the LanceDB path does, and is not used once
+ * gene, sample, paging, counts, -i/-e on a region's or gene's rows) and carriers exactly as the
+ * LanceDB path does, and is not used once
  * a commit changes the visible files (the next query sees the new file's rows).
  */
 import { test, after } from 'node:test';
@@ -52,6 +53,17 @@ test('read model: same rows, order, counts and carriers as LanceDB; dropped when
       qs.push({ sample: sampleNames[i % sampleNames.length], region: `${r.chrom}:${Math.max(1, pos - 50000)}-${pos + 50000}`, limit: 6, count: true });
     }
     for (const g of genes) qs.push({ gene: g, limit: 3, count: true }, { gene: g, sample: sampleNames[0], count: true }, { gene: g, region: String(all.rows[0].chrom), offset: 1, limit: 2 });
+    // -i/-e on the rows a region or gene selects (rebuilt split records, as on the LanceDB path)
+    const exprs = ['QUAL>50', 'INFO/DP>30', 'INFO/AF<0.6', 'TYPE="snp" && QUAL>40', 'GT="alt"', 'FMT/DP>20', 'ALT="A" || INFO/DP<10'];
+    for (const [i, r] of all.rows.entries()) {
+      if (i % 13 !== 0) continue;
+      const pos = r.pos as number;
+      const e = exprs[(i / 13) % exprs.length];
+      qs.push({ region: `${r.chrom}:${Math.max(1, pos - 50000)}-${pos + 50000}`, include: e, limit: 3, count: true });
+      qs.push({ region: `${r.chrom}:${Math.max(1, pos - 50000)}-${pos + 50000}`, exclude: e, limit: 2, offset: 1 });
+      qs.push({ region: String(r.chrom), include: e, limit: 2 });
+    }
+    for (const g of genes) qs.push({ gene: g, include: 'QUAL>30', count: true }, { gene: g, exclude: 'INFO/DP>25', limit: 1 });
     for (const s of sampleNames) qs.push({ sample: s, count: true }, { sample: s, limit: 4, offset: 2, count: true }, { sample: s, fileId: 1, limit: 3 });
     let compared = 0;
     for (const q of qs) {
@@ -74,7 +86,9 @@ test('read model: same rows, order, counts and carriers as LanceDB; dropped when
     assert.ok((truth.total ?? 0) > (before ?? 0), 'the cohort adds rows');
     assert.equal(afterIngest.total, truth.total);
     assert.equal(await readModelSettled(store), true);
-    for (const q of [{ limit: 10, offset: 5, count: true }, { sample: sampleNames[0], limit: 10, offset: 5, count: true }, { fileId: 2, limit: 5, count: true }]) {
+    const chrom = String(all.rows[0].chrom);
+    for (const q of [{ limit: 10, offset: 5, count: true }, { sample: sampleNames[0], limit: 10, offset: 5, count: true }, { fileId: 2, limit: 5, count: true },
+      { region: chrom, include: 'QUAL>30', limit: 10, offset: 2, count: true }, { region: chrom, include: 'INFO/DP>20 && GT="alt"', count: true }, { region: chrom, exclude: 'FMT/GQ>30', fileId: 2, limit: 4 }]) {
       const m = await withModel(true, () => queryVariants(store, q));
       const l = await withModel(false, () => queryVariants(store, q));
       assert.deepEqual({ rows: m.rows, total: m.total }, { rows: l.rows, total: l.total }, JSON.stringify(q));

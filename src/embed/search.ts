@@ -105,8 +105,10 @@ export interface SearchOptions {
   nprobes?: number;
   /** IVF_PQ: re-rank k × refineFactor candidates on full vectors (default 4) */
   refineFactor?: number;
-  /** HNSW candidates (default max(64, 4k)) */
+  /** HNSW candidates (default max(64, efPerK × k)) */
   ef?: number;
+  /** HNSW candidates per requested row when `ef` is not given (default 4) */
+  efPerK?: number;
   /** brute force, ignoring any index */
   exact?: boolean;
 }
@@ -119,7 +121,7 @@ function buildQuery(table: lancedb.Table, query: ArrayLike<number>, o: SearchOpt
   if (o.where) q = q.where(o.where);
   if (o.select) q = q.select([...o.select, '_distance']);
   if (o.exact) return q.bypassVectorIndex();
-  return q.nprobes(o.nprobes ?? 20).refineFactor(o.refineFactor ?? 4).ef(o.ef ?? Math.max(64, 4 * k));
+  return q.nprobes(o.nprobes ?? 20).refineFactor(o.refineFactor ?? 4).ef(o.ef ?? Math.max(64, (o.efPerK ?? 4) * k));
 }
 
 /** The k nearest rows (nearest first) with their `_distance`. */

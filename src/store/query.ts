@@ -9,7 +9,7 @@ import { RECORD_COLUMNS, RecordRebuilder, parseStoredHeader, type StoredRow } fr
 import { needsAltCall, pushdownSql } from './pushdown.js';
 import { checkReadOnlyCypher, graphCounts, openGraphReadOnly, type GraphCounts } from './graph.js';
 import { LanceStore, sqlStr, visibleFilterOf, type FileRow } from './tables.js';
-import { readModel, readModelEnabled, readModelTooLarge } from './read-model.js';
+import { readModel, readModelEnabled, readModelTooLarge, type ReadModel } from './read-model.js';
 import { resolveWorkspace, workspaceExists, type Workspace } from './workspace.js';
 
 export type Row = Record<string, unknown>;
@@ -242,13 +242,20 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   const vis = visibleFilterOf(files);
   const parts = [vis];
   const region = q.region ? parseRegion(q.region) : undefined;
-  if (q.include === undefined && q.exclude === undefined && !q.withVcf && !q.vids && sharedViews.has(store) && readModelEnabled()) {
+  if (!q.withVcf && !q.vids && sharedViews.has(store) && readModelEnabled()) {
     // the server: rows from its in-memory copy of the visible rows once built (read-model.ts)
     const m = readModel(store, vis, VARIANT_COLUMNS);
     const offset = q.offset ?? 0;
     if (m && Number.isInteger(offset) && offset >= 0) {
-      const r = m.query({ chrom: region?.chrom, start: region?.start, end: region?.end, gene: q.gene, sample: q.sample, fileId: q.fileId, limit: q.limit ?? 1_000_000_000, offset, count: !!q.count });
-      return { rows: r.rows, columns: [...VARIANT_COLUMNS, ...(q.sample ? SAMPLE_COLUMNS : [])], pushed: [], scanned: r.scanned, ...(r.total !== undefined ? { total: r.total } : {}) };
+      const mq = { chrom: region?.chrom, start: region?.start, end: region?.end, gene: q.gene, fileId: q.fileId };
+      if (q.include === undefined && q.exclude === undefined) {
+        const r = m.query({ ...mq, sample: q.sample, limit: q.limit ?? 1_000_000_000, offset, count: !!q.count });
+        return { rows: r.rows, columns: [...VARIANT_COLUMNS, ...(q.sample ? SAMPLE_COLUMNS : [])], pushed: [], scanned: r.scanned, ...(r.total !== undefined ? { total: r.total } : {}) };
+      }
+      if (!q.sample && (region || q.gene !== undefined)) {
+        const cand = m.variantRows(mq);
+        if (cand.length <= MODEL_EXPR_MAX) return modelExpression(m, cand, await evaluators(files, q), q, offset);
+      }
     }
   }
   const spans = region ? spansOf(store, vis) : undefined;
@@ -365,6 +372,34 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   await drain();
   // a full page without `count` may have left matches uncounted (drain stops keeping them): no total then
   return { rows: out, columns, pushed, scanned, ...(cut || full() ? {} : { total: matched }) };
+}
+
+/** an expression query is answered from the read model when its region or gene selects at most this many rows (each is rebuilt and tested) */
+const MODEL_EXPR_MAX = 20_000;
+
+/**
+ * -i/-e on the read model's candidate rows (region/gene/file, storage order): each row's split
+ * record rebuilt and tested exactly as on the LanceDB path (accept in queryVariants), with the
+ * same paging and counting.
+ */
+function modelExpression(m: ReadModel, cand: ArrayLike<number>, evals: Map<number, FileEval>, q: VariantQuery, offset: number): VariantResult {
+  const limit = q.limit ?? 1_000_000_000;
+  const rows: Row[] = [];
+  let matched = 0, scanned = 0, cut = false;
+  for (let k = 0; k < cand.length; k++) {
+    const i = cand[k];
+    scanned++;
+    const ev = evals.get(m.fileIdOf(i));
+    if (!ev || ev.unusable) continue;
+    if (ev.filter) {
+      const rec = ev.rebuild.record(m.stored(i));
+      if (ev.exclude ? ev.filter.test(rec) : !ev.filter.test(rec)) continue;
+    }
+    matched++;
+    if (matched > offset && rows.length < limit) rows.push(m.row(i));
+    if (rows.length >= limit && !q.count) { cut = true; break; } // as the LanceDB path: a full page ends the scan unless counting
+  }
+  return { rows, columns: VARIANT_COLUMNS, pushed: [], scanned, ...(cut ? {} : { total: matched }) };
 }
 
 /** above this many variant rows in a region, sample calls are found by position rather than by vid */

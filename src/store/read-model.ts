@@ -18,6 +18,7 @@
  * handles (the long-running server) get one; set VCF_AGENT_READ_MODEL=0 to turn it off.
  */
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
+import { RECORD_COLUMNS, type StoredRow } from './records.js';
 import { sqlStr, type LanceStore } from './tables.js';
 
 type Row = Record<string, unknown>;
@@ -67,6 +68,8 @@ export class ReadModel {
   private readonly chromIds: Int32Array;
   private readonly chromNames: string[] = [];
   private readonly cols: Array<[string, Vector]>;
+  /** the columns a row's split record is rebuilt from (records.ts), for -i/-e on the model's rows */
+  private readonly rec: Array<[string, Vector]>;
   private readonly genesCol: Vector;
   private readonly calls: { gt: Vector; zygosity: Vector; dp: Vector; gq: Vector; sample: Vector };
 
@@ -78,6 +81,7 @@ export class ReadModel {
       return x;
     };
     this.cols = columns.map((c) => [c, col(v, c)]);
+    this.rec = RECORD_COLUMNS.map((c) => [c, col(v, c)]);
     this.genesCol = col(v, 'genes');
     const vidCol = col(v, 'vid');
     this.vids = new Float64Array(n);
@@ -168,8 +172,8 @@ export class ReadModel {
     for (let k = lo; k < s.vids.length && s.vids[o ? o[k] : k] === vid; k++) out.push(o ? o[k] : k);
   }
 
-  /** variant rows (storage order) matching region, gene and file */
-  private variantRows(q: ModelQuery): Int32Array | number[] {
+  /** variant rows (storage order, as row indices) matching region, gene and file */
+  variantRows(q: Pick<ModelQuery, 'chrom' | 'start' | 'end' | 'gene' | 'fileId'>): Int32Array | number[] {
     if (q.gene !== undefined) {
       // the gene's rows (ascending), then the region and file
       const a = this.genes.get(q.gene) ?? new Int32Array(0);
@@ -211,10 +215,22 @@ export class ReadModel {
     return all;
   }
 
-  private row(i: number): Row {
+  /** row i with the model's columns, as the store's query path returns it */
+  row(i: number): Row {
     const r: Row = {};
     for (const [c, v] of this.cols) r[c] = plainValue(v.get(i));
     return r;
+  }
+
+  /** row i as the record rebuilder reads it (records.ts) */
+  stored(i: number): StoredRow {
+    const r: Row = {};
+    for (const [c, v] of this.rec) r[c] = plainValue(v.get(i));
+    return r as unknown as StoredRow;
+  }
+
+  fileIdOf(i: number): number {
+    return this.fileIds[i];
   }
 
   /** the rows of a variant query (no expression), as queryVariants returns them */
@@ -274,7 +290,7 @@ export class ReadModel {
     const out: Array<[number, Row]> = [];
     const tmp: number[] = [];
     const c = this.calls;
-    for (const i of this.variantRows({ chrom: m[1], start: at, end: at, limit: 0, offset: 0, count: false })) {
+    for (const i of this.variantRows({ chrom: m[1], start: at, end: at })) {
       if (keyCol.get(i) !== key) continue;
       for (const s of this.samples.values()) {
         tmp.length = 0;
@@ -291,7 +307,7 @@ export class ReadModel {
   /** Load the visible rows of `vis` (LanceDB scans of the two tables); null above the row cap. */
   static async load(store: LanceStore, vis: string, columns: string[]): Promise<ReadModel | null> {
     if ((await store.tables.variants.countRows(vis)) > readModelMaxRows()) return null;
-    const vcols = [...new Set([...columns, 'vid', 'end', 'chrom', 'pos', 'genes', 'file_id'])];
+    const vcols = [...new Set([...columns, ...RECORD_COLUMNS, 'vid', 'end', 'chrom', 'pos', 'genes', 'file_id'])];
     const v = await store.tables.variants.query().where(vis).select(vcols).toArrow();
     const g = await store.tables.genotypes.query().where(`(${vis}) AND zygosity != ${sqlStr('missing')}`).select(['vid', 'sample', 'gt', 'zygosity', 'dp', 'gq']).toArrow();
     return new ReadModel(vis, columns, v as unknown as ArrowTable, g as unknown as ArrowTable);
