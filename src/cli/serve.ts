@@ -41,9 +41,10 @@ export function register(program: Command): void {
       '  OTEL_EXPORTER_OTLP_ENDPOINT      export OpenTelemetry traces over OTLP/HTTP JSON to this endpoint',
       '  VCF_AGENT_SERVE_CONCURRENCY      read requests answered at once (default 2 x CPUs); the rest queue in order',
       '  VCF_AGENT_GRAPH_WAIT_MS          how long a graph query waits for a writer to release the graph (default 60000)',
-      '  VCF_AGENT_READ_MODEL=0           answer every query in LanceDB (default: region/gene/sample/detail queries',
-      '                                   without -i/-e come from an in-memory copy of the store, rebuilt after each ingest)',
-      '  VCF_AGENT_READ_MODEL_MAX_ROWS    largest store (variant rows) held in memory (default 2000000; ~600 MB per 1M rows)',
+      '  VCF_AGENT_READ_MODEL=0           answer every query in LanceDB (default: region/gene/sample/detail queries, and',
+      '                                   -i/-e on a region\'s or gene\'s rows, come from an in-memory copy of the store,',
+      '                                   rebuilt after each ingest)',
+      '  VCF_AGENT_READ_MODEL_MAX_ROWS    largest store (variant rows) held in memory (default 2000000; ~900 MB per 1M rows)',
     ].join('\n'))
     .action(action(async (o: ServeOptions) => {
       if (o.port < 0 || o.port > 65535) throw usageError('--port must be between 0 and 65535');

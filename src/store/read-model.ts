@@ -1,8 +1,9 @@
 /**
  * The server's in-memory read model of the store: the visible rows of the variants table (the
- * columns a variant query returns, plus vid and end) and the visible non-missing calls of the
- * genotypes table, held as the Arrow columns LanceDB returns (~190 bytes per variant row, ~45 per
- * call), with a position index per chromosome, a gene index and per-sample call lists.
+ * columns a variant query returns, the columns a row's split record is rebuilt from (records.ts),
+ * plus vid and end) and the visible non-missing calls of the genotypes table, held as the Arrow
+ * columns LanceDB returns, with a position index per chromosome, a gene index and per-sample call
+ * lists. Measured on the 1M-record bench trio (2.5M calls): ~900 MB of server RSS.
  *
  * Why: every LanceDB query costs a fixed 2-8 ms of CPU (plan, index lookups, page decode of each
  * selected column, Arrow IPC), measured on trio100k; a 2-core server then answers ~100 queries/s,
@@ -10,8 +11,9 @@
  * well under a millisecond.
  *
  * It is a copy of the store, not a result cache: queryVariants (query.ts) answers a query from it
- * with the same semantics (rows in storage order, paging, exact counts) when the query needs no
- * record rebuild (no -i/-e, no VCF lines, no vid list), and from LanceDB otherwise. The model is
+ * with the same semantics (rows in storage order, paging, exact counts) when it needs no VCF lines
+ * and no vid list and, with -i/-e, when a region or gene selects at most MODEL_EXPR_MAX rows (each
+ * rebuilt and tested as on the LanceDB path); from LanceDB otherwise. The model is
  * tied to the visible-files filter (tables.ts): committed files' rows never change, pending rows
  * are invisible, so the model is exact while that filter is the same. When a commit changes it, the
  * model is dropped and rebuilt in the background; queries go to LanceDB meanwhile. Only shared read
