@@ -216,7 +216,9 @@ test('a chat streams the answer and the tool trace', { skip: SKIP }, async () =>
   await page.waitForSelector('#chat-state[data-state="done"]', { timeout: 30_000 });
   assert.equal(await page.textContent('#answer'), 'The child has calls in the store.');
   const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
-  assert.ok(states.includes('The child ') && states.includes('The child has calls '), `streamed in pieces: ${JSON.stringify(states)}`);
+  // pieces arrive 50 ms apart; on a loaded machine two may land in one paint, so at least one
+  // proper prefix of the answer must have been shown before the whole answer (not all at once)
+  assert.ok(states.some((s) => s === 'The child ' || s === 'The child has calls '), `streamed in pieces: ${JSON.stringify(states)}`);
   assert.match(await page.textContent('#trace li[data-tool=sample_summary]') ?? '', /sample_summary ok .*vcf-agent sample child --db/s);
   assert.match(await page.textContent('#how') ?? '', /How this was computed/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat.png'), fullPage: true });
