@@ -1,7 +1,8 @@
 /**
  * Issue 6: ingest builds no ANN index (db info says so), `db optimize` compacts the tables and
  * builds the ANN indexes, `ingest --ann-index` builds them at the end of the ingest; results of
- * `similar` are the same with and without the index for an exact-tie-free query set.
+ * `similar` are the same with and without the index for an exact-tie-free query set; the server's
+ * prewarm finds the index once it exists.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { openForRead } from '../src/store/query.js';
+import { prewarmSimilar } from '../src/embed/similar.js';
+
+/** prewarmSimilar on a fresh handle of `db` (what the server does at start) */
+async function prewarm(db: string): Promise<boolean> {
+  const store = await openForRead(db);
+  try { return await prewarmSimilar(store); } finally { store.close(); }
+}
 
 /** a synthetic single-sample VCF of n SNVs (enough rows for an ANN index: at least 256) */
 function writeVcf(file: string, n: number): void {
@@ -37,6 +46,7 @@ test('ingest builds no ANN index; db optimize builds it; ingest --ann-index buil
     const before = await runCli(['similar', '--db', db, 'chr1:1000:A:C', '-k', '5']);
     assert.equal(before.code, 0, before.stderr);
     assert.match(before.stdout, /\(exact search\)/);
+    assert.equal(await prewarm(db), false, 'no ANN index to prewarm');
 
     const opt = await runCli(['db', 'optimize', '--db', db, '--ann-min-rows', '1']);
     assert.equal(opt.code, 0, opt.stderr);
@@ -49,6 +59,7 @@ test('ingest builds no ANN index; db optimize builds it; ingest --ann-index buil
     const after = await runCli(['similar', '--db', db, 'chr1:1000:A:C', '-k', '5']);
     assert.equal(after.code, 0, after.stderr);
     assert.match(after.stdout, /\(ANN index\)/);
+    assert.equal(await prewarm(db), true, 'the fvec index is loaded');
     // a second run keeps the existing index
     const again = await runCli(['db', 'optimize', '--db', db, '--ann-min-rows', '1', '--no-compact']);
     assert.match(again.stdout, /ann fvec: not built \(index exists\)/);

@@ -45,6 +45,8 @@ export function register(program: Command): void {
       '                                   -i/-e on a region\'s or gene\'s rows, come from an in-memory copy of the store,',
       '                                   rebuilt after each ingest)',
       '  VCF_AGENT_READ_MODEL_MAX_ROWS    largest store (variant rows) held in memory (default 2000000; ~900 MB per 1M rows)',
+      '  VCF_AGENT_PREWARM=0              do not load the ANN index of `similar` into memory at start (default: loaded,',
+      '                                   ~730 MB per 1M rows; otherwise the first searches read it from disk)',
     ].join('\n'))
     .action(action(async (o: ServeOptions) => {
       if (o.port < 0 || o.port > 65535) throw usageError('--port must be between 0 and 65535');

@@ -21,7 +21,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { z } from 'zod';
 import { ingest as ingestCap } from '../capabilities.js';
 import { checkPath, makePolicy, type AgentPolicy } from '../agent/guards.js';
-import { resolveWorkspace } from '../store/workspace.js';
+import { resolveWorkspace, workspaceExists } from '../store/workspace.js';
 import { VERSION } from '../version.js';
 import { VcfError } from '../vcf/errors.js';
 import { roleOf, checkBind, type Role, type TokenEntry } from './auth.js';
@@ -143,6 +143,10 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
   const unshareReads = storeQuery.shareReadHandles();
   // the in-memory read model of the workspace (store/read-model.ts) starts building now, not on the first query
   void storeQuery.readModelStatus(opts.db).catch(() => undefined);
+  // and the ANN index `similar` searches is loaded into LanceDB's cache (embed/similar.ts prewarmSimilar)
+  if (process.env.VCF_AGENT_PREWARM !== '0' && workspaceExists(resolveWorkspace(opts.db))) {
+    void Promise.all([storeQuery.openForRead(opts.db), import('../embed/similar.js')]).then(([store, sim]) => sim.prewarmSimilar(store)).catch(() => undefined);
+  }
 
   // ---- errors, metrics, auth, CORS ------------------------------------------------------------
   app.setErrorHandler((err, req, reply) => {
