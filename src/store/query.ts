@@ -374,8 +374,8 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
   return { rows: out, columns, pushed, scanned, ...(cut || full() ? {} : { total: matched }) };
 }
 
-/** an expression query is answered from the read model when its region or gene selects at most this many rows (each is rebuilt and tested) */
-const MODEL_EXPR_MAX = 20_000;
+/** an expression query is answered from the read model when its region or gene selects at most this many rows (each is rebuilt and tested on the event loop; above it LanceDB filters the pushed-down conditions first) */
+const MODEL_EXPR_MAX = 5_000;
 
 /**
  * -i/-e on the read model's candidate rows (region/gene/file, storage order): each row's split
