@@ -121,6 +121,10 @@ async function checkFile(f: string, db: string, out: Outcome): Promise<void> {
       `bcftools view -h ${q(f)} | grep '^#CHROM'; bcftools view -H ${q(f)}) 2>/dev/null | bcftools norm -m -any - 2>/dev/null | bcftools query -f ${q(fmt)}`);
   }
   if (want.code !== 0) { out.skipped.push(`${f}: bcftools norm|query: ${want.stderr.split('\n')[0]}`); return; }
+  // bcftools query cannot read what bcftools norm wrote (e.g. htslib's noroundtrip.vcf: a repeated
+  // FORMAT GT comes out as "2,4"): no reference for this file
+  const unreadable = /\[E::[^\n]*/.exec(want.stderr);
+  if (unreadable) { out.skipped.push(`${f}: bcftools cannot read its own norm output: ${unreadable[0]}`); return; }
   const wantRows = rows(want.stdout).sort();
   const samples = parseStoredHeader(headerText, f).samples;
   const jsonLines = jsonl.join('').split('\n').filter(Boolean).map((l) => jsonToLine(JSON.parse(l), samples));
@@ -175,8 +179,13 @@ test('export round trip (vcf, jsonl, parquet) on corpus files bcftools accepts',
   // missing ('.'), which bcftools then reads back as 0; the store keeps '.'
   const KNOWN = ['c_bcftools_expected/files/view-a.vcf'];
   assert.deepEqual(out.failed.filter((f) => !KNOWN.some((k) => f.includes(k))), []);
-  // compared = files bcftools norm can split (even with ##contig lines added); at most a quarter may be skipped
+  // compared = files bcftools norm can split (even with ##contig lines added); at most a quarter may
+  // be skipped, not counting vcf-validator's conformance fragments, most of which declare no
+  // INFO/FORMAT tags, so bcftools norm cannot write them ("INFO tag id=1 is too large"): 203 of its
+  // files in the whole corpus, which would otherwise hide a broken reference pipeline elsewhere
   const compared = pick.length - out.rejected.length - out.skipped.length;
-  assert.ok(out.skipped.length <= pick.length / 4, `${out.skipped.length} of ${pick.length} files skipped`);
+  const counted = out.skipped.filter((s) => !s.includes('/vcf-validator/')).length;
+  const pool = pick.filter((f) => !f.includes('/vcf-validator/')).length;
+  assert.ok(counted <= pool / 4, `${counted} of ${pool} files (vcf-validator's aside) skipped`);
   assert.ok(out.ok.length >= compared * 0.9, `${out.ok.length} of ${compared} compared files equal`);
 });
