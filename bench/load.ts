@@ -118,12 +118,13 @@ async function cachedWorkspace(root: string, name: string, vcf: string, log: (m:
   fs.mkdirSync(dir, { recursive: true });
   log(`  ingesting ${path.relative(root, vcf)} into ${path.relative(root, dir)} (cached for later runs)…`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), 'ingest', vcf, '--ann-index', '--db', path.join(dir, 'ws')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), ...args, '--db', path.join(dir, 'ws')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = cli(['ingest', vcf, '--ann-index']);
   if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr.slice(-500)}`);
   const ingestS = (performance.now() - t0) / 1000;
   log(`  ingested in ${ingestS.toFixed(0)} s; compacting (db optimize)…`);
   const t1 = performance.now();
-  const o = spawnSync(process.execPath, [path.join(root, 'bin', 'vcf-agent.js'), 'db', 'optimize', '--db', path.join(dir, 'ws')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const o = cli(['db', 'optimize']);
   if (o.status !== 0) throw new Error(`db optimize failed (${o.status}): ${o.stderr.slice(-500)}`);
   const optimizeS = (performance.now() - t1) / 1000;
   const seeds = await seedsOf(vcf);

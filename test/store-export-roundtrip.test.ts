@@ -158,9 +158,8 @@ const FULL = process.env.VCF_AGENT_FULL_CORPUS === '1';
 
 // the whole corpus (~700 files, each ingested and exported three ways) takes far longer than the default selection
 test('export round trip (vcf, jsonl, parquet) on corpus files bcftools accepts', { skip: SKIP_BCFTOOLS || SKIP_SHARED, timeout: FULL ? 4 * 3600_000 : 900_000 }, async () => {
-  const full = FULL;
   const all = readTsv(path.join(SHARED_DATA!, 'MANIFEST.tsv')).filter((r) => r.bcftools_1_16_view.startsWith('ok') && /\.(vcf|vcf\.gz|vcf\.bgz)$/.test(r.path));
-  const pick = all.filter((r, i) => full || (r.category !== 'a' ? i % 4 === 0 : i % 40 === 0)).map((r) => path.join(SHARED_DATA!, r.path))
+  const pick = all.filter((r, i) => FULL || (r.category !== 'a' ? i % 4 === 0 : i % 40 === 0)).map((r) => path.join(SHARED_DATA!, r.path))
     .filter((f) => !process.env.VCF_AGENT_RT_ONLY || f.includes(process.env.VCF_AGENT_RT_ONLY)); // one file while debugging
   const out: Outcome = { ok: [], failed: [], skipped: [], rejected: [] };
   // three workspaces filled at once (ingest waits on LanceDB I/O; one writer per workspace)
@@ -169,10 +168,10 @@ test('export round trip (vcf, jsonl, parquet) on corpus files bcftools accepts',
     for (let i = k; i < pick.length; i += K) {
       await checkFile(pick[i], path.join(tmpRoot, `ws${k}`), out);
       const done = out.ok.length + out.failed.length + out.skipped.length + out.rejected.length;
-      if (full && done % 50 === 0) process.stdout.write(`# export round trip: ${done} of ${pick.length} files, ${out.failed.length} failed so far\n`);
+      if (FULL && done % 50 === 0) process.stdout.write(`# export round trip: ${done} of ${pick.length} files, ${out.failed.length} failed so far\n`);
     }
   }));
-  process.stdout.write(`# export round trip: ${out.ok.length} of ${pick.length} corpus files equal in vcf, jsonl and parquet (${full ? 'whole corpus' : 'default selection; VCF_AGENT_FULL_CORPUS=1 for all'}), ${out.skipped.length} skipped, ${out.rejected.length} rejected by the reader\n`);
+  process.stdout.write(`# export round trip: ${out.ok.length} of ${pick.length} corpus files equal in vcf, jsonl and parquet (${FULL ? 'whole corpus' : 'default selection; VCF_AGENT_FULL_CORPUS=1 for all'}), ${out.skipped.length} skipped, ${out.rejected.length} rejected by the reader\n`);
   for (const s of out.skipped) process.stdout.write(`#   skipped ${s}\n`);
   for (const s of out.rejected) process.stdout.write(`#   rejected ${s}\n`);
   // known: bcftools norm writes an empty value ('::') for a Number=A Float whose only value is

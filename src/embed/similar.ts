@@ -121,8 +121,8 @@ export async function prewarmSimilar(store: LanceStore): Promise<boolean> {
 /** whether the search uses the ANN index, by table version, column and whether a prefilter beyond visibility is set (not by k or the filter's values) */
 const planCache = new WeakMap<import('@lancedb/lancedb').Table, Map<string, boolean>>();
 
-async function usesIndex(table: import('@lancedb/lancedb').Table, qv: Float32Array, column: string, k: number, where: string, prefiltered: boolean): Promise<boolean> {
-  const id = `${await table.version()}:${column}:${prefiltered}:${where === ''}`;
+async function usesIndex(table: import('@lancedb/lancedb').Table, version: number, qv: Float32Array, column: string, k: number, where: string, prefiltered: boolean): Promise<boolean> {
+  const id = `${version}:${column}:${prefiltered}:${where === ''}`;
   let m = planCache.get(table);
   if (!m) planCache.set(table, (m = new Map()));
   let hit = m.get(id);
@@ -144,8 +144,8 @@ const FEATURE_SEARCH = { refineFactor: 2, efPerK: 2 } as const;
 /** per table: whether every row is visible under `vis`, by table version (then no visibility prefilter is needed) */
 const visibleCache = new WeakMap<import('@lancedb/lancedb').Table, { id: string; all: boolean }>();
 
-async function everyRowVisible(table: import('@lancedb/lancedb').Table, vis: string): Promise<boolean> {
-  const id = `${await table.version()}:${vis}`;
+async function everyRowVisible(table: import('@lancedb/lancedb').Table, version: number, vis: string): Promise<boolean> {
+  const id = `${version}:${vis}`;
   const hit = visibleCache.get(table);
   if (hit?.id === id) return hit.all;
   const all = (await table.countRows(`NOT (${vis})`)) === 0;
@@ -193,7 +193,8 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
 
     // prefilter: visibility (left out when every row of the table is visible), region, gene; the
     // expression through the store's expression path
-    const parts = (await everyRowVisible(table, vis)) ? [] : [`(${vis})`];
+    const version = await table.version(); // one version for both per-version caches below
+    const parts = (await everyRowVisible(table, version, vis)) ? [] : [`(${vis})`];
     const visParts = parts.length;
     if (q.region) {
       const r = parseRegion(q.region);
@@ -220,7 +221,7 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
       fetch *= 4;
     }
     hits.sort((a, b) => num(a._distance) - num(b._distance) || (a.key as string).localeCompare(b.key as string));
-    const usedIndex = await usesIndex(table, qv, column, k, filter, parts.length > visParts);
+    const usedIndex = await usesIndex(table, version, qv, column, k, filter, parts.length > visParts);
     const out: SimilarHit[] = hits.slice(0, k).map((h) => {
       const hf = toF32(h.fvec), hc = toF32(h.cvec);
       let why = whyText(qf, hf);

@@ -192,6 +192,14 @@ function plain(r: Row): Row {
 
 interface FileEval { rebuild: RecordRebuilder; filter?: CompiledFilter; exclude: boolean; /** the expression cannot apply to this file: its rows are left out */ unusable?: boolean }
 
+/** whether a stored row of the file `ev` is kept: its split record rebuilt and tested (bcftools view: -e drops sites where the expression holds) */
+function passes(ev: FileEval, row: StoredRow): boolean {
+  if (ev.unusable) return false;
+  if (!ev.filter) return true;
+  const hit = ev.filter.test(ev.rebuild.record(row));
+  return ev.exclude ? !hit : hit;
+}
+
 /** per file: the record rebuilder and the compiled expression (undefined tags allowed in files lacking them) */
 async function evaluators(files: FileRow[], q: VariantQuery): Promise<Map<number, FileEval>> {
   const out = new Map<number, FileEval>();
@@ -297,12 +305,7 @@ export async function queryVariants(store: LanceStore, q: VariantQuery): Promise
     const r = plain(v);
     if (evals) {
       const ev = evals.get(r.file_id as number)!;
-      if (ev.unusable) return undefined;
-      if (ev.filter) {
-        const rec = ev.rebuild.record(r as unknown as StoredRow);
-        const pass = ev.exclude ? !ev.filter.test(rec) : ev.filter.test(rec); // bcftools view: -e drops sites where the expression holds
-        if (!pass) return undefined;
-      }
+      if (!passes(ev, r as unknown as StoredRow)) return undefined;
       if (q.withVcf) r._vcf = ev.rebuild.lineOf(r as unknown as StoredRow);
       for (const c of RECORD_COLUMNS) if (!VARIANT_COLUMNS.includes(c)) delete r[c];
     }
@@ -379,7 +382,7 @@ const MODEL_EXPR_MAX = 5_000;
 
 /**
  * -i/-e on the read model's candidate rows (region/gene/file, storage order): each row's split
- * record rebuilt and tested exactly as on the LanceDB path (accept in queryVariants), with the
+ * record rebuilt and tested exactly as on the LanceDB path (passes), with the
  * same paging and counting.
  */
 function modelExpression(m: ReadModel, cand: ArrayLike<number>, evals: Map<number, FileEval>, q: VariantQuery, offset: number): VariantResult {
@@ -390,11 +393,7 @@ function modelExpression(m: ReadModel, cand: ArrayLike<number>, evals: Map<numbe
     const i = cand[k];
     scanned++;
     const ev = evals.get(m.fileIdOf(i));
-    if (!ev || ev.unusable) continue;
-    if (ev.filter) {
-      const rec = ev.rebuild.record(m.stored(i));
-      if (ev.exclude ? ev.filter.test(rec) : !ev.filter.test(rec)) continue;
-    }
+    if (!ev || !passes(ev, m.stored(i))) continue;
     matched++;
     if (matched > offset && rows.length < limit) rows.push(m.row(i));
     if (rows.length >= limit && !q.count) { cut = true; break; } // as the LanceDB path: a full page ends the scan unless counting
