@@ -20,6 +20,7 @@ import { annCase } from './ann.js';
 import { loadCase } from './load.js';
 import { INGEST_CASES } from './ingest.js';
 import { STORE_CASES } from './store.js';
+import { storeWriteFloor } from './store-floor.js';
 
 export interface BenchContext {
   root: string;
@@ -348,5 +349,6 @@ export const CASES: BenchCase[] = [
   annCase,
   loadCase,
   ...INGEST_CASES,
+  storeWriteFloor,
   ...STORE_CASES,
 ];
