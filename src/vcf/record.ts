@@ -23,9 +23,8 @@ export class VcfRecord {
   readonly lineNo: number;
   readonly header: VcfHeader;
   readonly file?: string;
-  /** cols[k] = start offset of column k (0..9); colEnds[k] = end offset (exclusive) */
+  /** cs[k] = start offset of column k (0..9); cs[10 + k] = its end offset (exclusive); one array per record */
   private readonly cs: Int32Array;
-  private readonly ce: Int32Array;
   /** number of columns found among the first 10 (CHROM..first sample) */
   readonly nFixed: number;
   private _sampleStarts?: Int32Array;
@@ -41,21 +40,23 @@ export class VcfRecord {
     this.lineNo = lineNo;
     this.header = header;
     this.file = file;
-    const cs = new Int32Array(10);
-    const ce = new Int32Array(10);
+    const cs = new Int32Array(20);
     let s = start;
     let k = 0;
     for (; k < 10; k++) {
       cs[k] = s;
-      if (k === 9) { ce[k] = -1; k++; break; }
-      const t = buf.indexOf(TAB, s);
-      if (t < 0 || t >= end) { ce[k] = end; k++; break; }
-      ce[k] = t;
+      if (k === 9) { cs[10 + k] = -1; k++; break; }
+      // short columns are scanned here, long ones (INFO) by the native search
+      let t = s;
+      const lim = k === 7 ? s : end - s < 48 ? end : s + 48;
+      while (t < lim && buf[t] !== TAB) t++;
+      if (t === lim && t < end) t = buf.indexOf(TAB, t);
+      if (t < 0 || t >= end) { cs[10 + k] = end; k++; break; }
+      cs[10 + k] = t;
       s = t + 1;
     }
     this.nFixed = k;
     this.cs = cs;
-    this.ce = ce;
   }
 
   error(code: string, message: string, column?: number): VcfError {
@@ -68,21 +69,21 @@ export class VcfRecord {
   }
 
   colStart(k: number): number { return this.cs[k]; }
-  colEnd(k: number): number { return this.ce[k]; }
+  colEnd(k: number): number { return this.cs[10 + k]; }
 
   /** raw text of fixed column k (0=CHROM … 8=FORMAT) */
   col(k: number): string {
     if (k >= this.nFixed || k < 0) return '';
-    return this.buf.toString('utf8', this.cs[k], this.ce[k]);
+    return this.buf.toString('utf8', this.cs[k], this.cs[10 + k]);
   }
 
   get line(): string { return this.buf.toString('utf8', this.start, this.end); }
-  get chrom(): string { return latin1(this.buf, this.cs[0], this.ce[0]); }
+  get chrom(): string { return latin1(this.buf, this.cs[0], this.cs[10]); }
 
   get pos(): number {
     const b = this.buf;
     let v = 0;
-    const s = this.cs[1], e = this.ce[1];
+    const s = this.cs[1], e = this.cs[11];
     if (e <= s || this.nFixed < 2) return NaN;
     for (let i = s; i < e; i++) {
       const c = b[i] - 48;
@@ -94,8 +95,8 @@ export class VcfRecord {
 
   get id(): string { return this.col(2); }
   get ids(): string[] { const s = this.col(2); return s === '.' ? [] : s.split(';'); }
-  get ref(): string { return latin1(this.buf, this.cs[3], this.ce[3]); }
-  get altRaw(): string { return this.nFixed > 4 ? latin1(this.buf, this.cs[4], this.ce[4]) : ''; }
+  get ref(): string { return latin1(this.buf, this.cs[3], this.cs[13]); }
+  get altRaw(): string { return this.nFixed > 4 ? latin1(this.buf, this.cs[4], this.cs[14]) : ''; }
   /** ALT alleles; [] when ALT is '.' */
   get alt(): string[] {
     if (!this._alt) {
@@ -156,7 +157,7 @@ export class VcfRecord {
   }
 
   get hasFormat(): boolean { return this.nFixed > 8; }
-  get formatRaw(): string { return this.nFixed > 8 ? latin1(this.buf, this.cs[8], this.ce[8]) : ''; }
+  get formatRaw(): string { return this.nFixed > 8 ? latin1(this.buf, this.cs[8], this.cs[18]) : ''; }
   get formatKeys(): string[] {
     if (!this._fmt) this._fmt = this.nFixed > 8 ? this.formatRaw.split(':') : [];
     return this._fmt;

@@ -23,7 +23,7 @@ import type { Chunk, IndexData, RefIndex } from './index/format.js';
 import { queryChunks } from './index/query.js';
 import { findIndex, indexCandidates, loadIndex, requireBgzfVcf, tabixInterval } from './index/vcf-index.js';
 import {
-  endIsInteger, loadRegions, parseOverlapMode, recordSpan, resolveContigs,
+  endIsInteger, loadRegions, parseOverlapMode, recordLength, recordSpan, resolveContigs,
   type Interval, type OverlapMode, type RegionSet,
 } from './regions.js';
 
@@ -169,25 +169,72 @@ export class RegionReader {
     if (chunks.length === 0) return;
     const qbeg = iv.beg - 1;
     const qend = iv.end;
+    const ivBeg = iv.beg;
+    const ivEnd = iv.end;
     const header = this.header;
     const file = this.file;
     const clen = chrom.length;
-    for (const _ of readChunks(lr, chunks, () => lr.next() || null)) {
-      const curr = lr.tell();
+    // the quick look at CHROM below needs a name without a tab (a tab ends the column)
+    const quick = chrom.indexOf(9) < 0;
+    // readChunks, inlined: seek to each chunk that does not continue the previous one, read lines
+    // until the reader is past the last chunk's end
+    // (the reader's virtual offset is asked for where needed, not kept: a number past 2^31 kept
+    // across a yield is a heap allocation)
+    const last = chunks.length - 1;
+    let i = -1;
+    for (;;) {
+      if (i < 0 || lr.tell() >= chunks[i].v) {
+        if (i === last) return;
+        if (i < 0 || chunks[i].v !== chunks[i + 1].u) lr.seek(chunks[i + 1].u);
+        i++;
+      }
+      if (!lr.next()) return;
       const buf = lr.buf;
       const s = lr.start;
       const e = lr.end;
       if (e === s || buf[s] === 35) continue; // blank or comment line
-      const t = tabixInterval(buf, s, e);
-      if (typeof t === 'string') {
-        throw new VcfError('VCF_RECORD_BAD_POS', `${t} (record at compressed offset ${Math.floor(curr / 65536)})`, { file });
+      // the common line: this contig's name, a tab, POS as plain decimal digits and a tab. Its tabix
+      // interval starts at POS-1 and ends after it, so a record starting at or after the query's
+      // start overlaps it; other lines take tabix's full parse (END, odd POS, errors).
+      let pos = -1;
+      if (quick && s + clen < e && buf[s + clen] === 9) {
+        let same = true;
+        for (let k = 0; k < clen; k++) {
+          if (buf[s + k] !== chrom[k]) {
+            same = false;
+            break;
+          }
+        }
+        let p = s + clen + 1;
+        if (same && p < e && buf[p] >= 49 && buf[p] <= 57) {
+          let v = 0;
+          for (; p < e; p++) {
+            const d = buf[p] - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+          }
+          if (p < e && buf[p] === 9) {
+            if (v - 1 >= qend) return;
+            if (v - 1 >= qbeg) pos = v;
+          }
+        }
       }
-      if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return;
-      if (!(t.end > qbeg && qend > t.beg)) continue;
+      if (pos < 0) {
+        const t = tabixInterval(buf, s, e);
+        if (typeof t === 'string') {
+          throw new VcfError('VCF_RECORD_BAD_POS', `${t} (record at compressed offset ${Math.floor(lr.tell() / 65536)})`, { file });
+        }
+        if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return;
+        if (!(t.end > qbeg && qend > t.beg)) continue;
+      }
       const rec = new VcfRecord(buf, s, e, 0, header, file);
       if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
-      const [b, en] = recordSpan(rec, mode, useEnd);
-      if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
+      let b: number, en: number;
+      if (mode === 1) {
+        b = pos >= 0 ? pos : rec.pos;
+        en = b + recordLength(rec, useEnd) - 1;
+      } else [b, en] = recordSpan(rec, mode, useEnd);
+      if (b <= prevEnd || en < ivBeg || b > ivEnd) continue;
       yield rec;
     }
   }

@@ -167,7 +167,8 @@ interface Source {
   file: string;
   notices: string[];
   firstDataLine: number;
-  each(fn: (rec: VcfRecord) => void | Promise<void>): Promise<void>;
+  /** fn for every record; batchEnd after each batch (records of a batch are valid until it returns) */
+  each(fn: (rec: VcfRecord) => void | Promise<void>, batchEnd: () => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -184,12 +185,14 @@ async function openSource(opts: ViewOptions): Promise<Source> {
       file: rq.file,
       notices: rq.notices,
       firstDataLine: 1,
-      async each(fn) {
+      async each(fn, batchEnd) {
         for await (const batch of rq.batches()) {
           for (const rec of batch) {
             const r = fn(rec);
             if (r) await r;
           }
+          const r = batchEnd();
+          if (r) await r;
         }
       },
       close: async () => rq.close(),
@@ -201,7 +204,7 @@ async function openSource(opts: ViewOptions): Promise<Source> {
     file: reader.file,
     notices: [],
     firstDataLine: reader.firstDataLine,
-    async each(fn) {
+    async each(fn, batchEnd) {
       const header = reader.header, file = reader.file;
       for await (const b of reader.rawBatches()) {
         for (let li = 0; li < b.n; li++) {
@@ -210,6 +213,8 @@ async function openSource(opts: ViewOptions): Promise<Source> {
           const r = fn(new VcfRecord(b.buf, s, e, b.firstLineNo + li, header, file));
           if (r) await r;
         }
+        const r = batchEnd();
+        if (r) await r;
       }
     },
     close: () => reader.close(),
@@ -288,6 +293,7 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
     // values print back unchanged is copied as read
     const asIs = !calcAc && !subsetting && !sitesOnly && !p.trimAlts && !p.trimUnseen && !p.phased && !p.gtType && nIn > 0;
     const fmtTypes = new FormatTypeCache(header);
+    const infoTypes = new InfoTypeCache(header);
 
     sink = openTextSink(opts.output, outputType, { level, source: { file: src.file, firstDataLine: src.firstDataLine } });
     if (!opts.noHeader) {
@@ -299,7 +305,19 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
       const file = src.file;
       let pending: string[] = [];
       let pendingLen = 0;
-      await src.each((rec) => {
+      // text output: lines copied as read that lie back to back in one buffer are copied in one go
+      // (a run; flushed before any other text, at the end of each batch while its memory is
+      // valid, and before an error is reported). At most one of the run and `pending` holds lines.
+      const runs = outputType === 'v' || outputType === 'z';
+      let runBuf: Buffer | null = null;
+      let runS = 0, runE = 0;
+      const flushRun = (): Promise<void> | void => {
+        if (!runBuf) return;
+        const b = runBuf;
+        runBuf = null;
+        return out.writeSlice(b, runS, runE);
+      };
+      const each = src.each((rec) => {
         if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, rec.lineNo, rec.end - rec.start + 1);
         if (applyNames || applyMissing) {
           const f = rec.filterRaw;
@@ -313,6 +331,26 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         if (line === AS_IS) {
           // the line as read, '\n' included, copied from the record's buffer after the text before it
           if (rec.buf[rec.end] === 10) {
+            if (runs) {
+              if (runBuf === rec.buf && runE === rec.start) {
+                runE = rec.end + 1;
+                return;
+              }
+              if (!pendingLen) {
+                const r = flushRun();
+                runBuf = rec.buf;
+                runS = rec.start;
+                runE = rec.end + 1;
+                return r;
+              }
+              const text = pending.join('');
+              pending = [];
+              pendingLen = 0;
+              runBuf = rec.buf;
+              runS = rec.start;
+              runE = rec.end + 1;
+              return out.writeLatin1(text);
+            }
             if (!pendingLen) return out.writeSlice(rec.buf, rec.start, rec.end + 1);
             const text = pending.join('');
             pending = [];
@@ -321,28 +359,42 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
             return r ? r.then(() => out.writeSlice(rec.buf, rec.start, rec.end + 1)) : out.writeSlice(rec.buf, rec.start, rec.end + 1);
           }
           const text = latin1(rec.buf, rec.start, rec.end) + '\n';
+          const r = flushRun();
           pending.push(text);
           pendingLen += text.length;
-          return;
+          return r;
         }
+        const r = flushRun();
         pending.push(line);
         pendingLen += line.length;
         if (pendingLen >= 1 << 16) {
           const text = pending.join('');
           pending = [];
           pendingLen = 0;
-          return out.writeLatin1(text);
+          return r ? r.then(() => out.writeLatin1(text)) : out.writeLatin1(text);
         }
-      });
+        return r;
+      }, flushRun);
+      try {
+        await each;
+      } catch (e) {
+        // the lines before the failing record are written, as they are without runs
+        try {
+          await flushRun();
+        } catch {
+          /* the first error is the one to report */
+        }
+        throw e;
+      }
+      await flushRun();
       if (pending.length) await out.writeLatin1(pending.join(''));
       targets?.finish();
     }
 
     /** One record through subset_vcf's steps; the output line (with '\n'), AS_IS (the line as read) or null when dropped. */
     function processRecord(rec: VcfRecord): string | typeof AS_IS | null {
-      const nAllele = rec.nAllele;
-      if (p.minAlleles && nAllele < p.minAlleles) return null;
-      if (p.maxAlleles && nAllele > p.maxAlleles) return null;
+      if (p.minAlleles && rec.nAllele < p.minAlleles) return null;
+      if (p.maxAlleles && rec.nAllele > p.maxAlleles) return null;
       if (p.novel || p.known) {
         const novel = rec.id === '.';
         if (p.novel && !novel) return null;
@@ -358,7 +410,8 @@ export async function viewRecords(opts: ViewOptions, p: RecordPlanOptions): Prom
         if (excludeExpr ? r : !r) return null;
       }
       // nothing to edit and every value already as htslib prints it: the line as read
-      if (asIs && printsAsIs(rec, header, nIn, fmtTypes)) return AS_IS;
+      if (asIs && printsAsIs(rec, nIn, fmtTypes, infoTypes)) return AS_IS;
+      const nAllele = rec.nAllele;
 
       // the sample columns (exactly nIn are required; extra ones are ignored)
       const hasFormat = rec.hasFormat && nIn > 0;
@@ -615,18 +668,67 @@ function normSample(buf: Buffer, s: number, e: number, types: Uint8Array): strin
 /** processRecord's answer for a record printed exactly as read */
 const AS_IS = 1;
 
-/** Integer/Float type codes of a FORMAT column's keys, by its text (consecutive records share FORMAT). */
+/** Integer/Float type codes of a FORMAT column's keys, by its bytes (consecutive records share FORMAT). */
 class FormatTypeCache {
-  private raw = '';
+  private raw: Buffer = Buffer.alloc(0);
   private types: Uint8Array | null = null;
   constructor(private readonly header: VcfHeader) {}
   of(rec: VcfRecord): Uint8Array {
-    const raw = rec.formatRaw;
-    if (this.types === null || raw !== this.raw) {
-      this.raw = raw;
-      this.types = Uint8Array.from(raw.split(':').map((k) => typeCode(this.header.format.get(k)?.type)));
+    const buf = rec.buf;
+    const s = rec.colStart(8), e = rec.colEnd(8);
+    const raw = this.raw;
+    let same = this.types !== null && raw.length === e - s;
+    for (let i = 0; same && i < raw.length; i++) if (raw[i] !== buf[s + i]) same = false;
+    if (!same) {
+      this.raw = Buffer.from(buf.subarray(s, e));
+      this.types = Uint8Array.from(rec.formatRaw.split(':').map((k) => typeCode(this.header.format.get(k)?.type)));
     }
-    return this.types;
+    return this.types!;
+  }
+}
+
+/** Integer/Float type codes of INFO keys, found by the key's bytes (no string made per entry). */
+class InfoTypeCache {
+  /** bucket (by length and first and last byte) -> first entry + 1; next[] chains the entries */
+  private readonly head = new Int32Array(1024);
+  private readonly keys: Buffer[] = [];
+  private readonly codes: number[] = [];
+  private readonly next: number[] = [];
+  constructor(private readonly header: VcfHeader) {}
+  /** the type code of the key buf[s, e) */
+  of(buf: Buffer, s: number, e: number): number {
+    const n = e - s;
+    const h = n > 0 ? (n * 61 + buf[s] * 7 + buf[e - 1]) & 1023 : 0;
+    for (let j = this.head[h] - 1; j >= 0; j = this.next[j]) {
+      const k = this.keys[j];
+      if (k.length !== n) continue;
+      let i = 0;
+      while (i < n && k[i] === buf[s + i]) i++;
+      if (i === n) return this.codes[j];
+    }
+    const code = typeCode(this.header.info.get(latin1(buf, s, e))?.type);
+    // keys seen are few (the header's); a stream of undeclared ones is not kept beyond a bound
+    if (this.keys.length < 4096) {
+      this.keys.push(Buffer.from(buf.subarray(s, e)));
+      this.codes.push(code);
+      this.next.push(this.head[h] - 1);
+      this.head[h] = this.keys.length;
+    }
+    return code;
+  }
+}
+
+/** Whether every comma-separated value of buf[s,e) prints back unchanged (normValues(...) === null). */
+function valuesCanonical(buf: Buffer, s: number, e: number, type: number): boolean {
+  let a = s;
+  for (;;) {
+    let z = a;
+    while (z < e && buf[z] !== 44) z++;
+    // "-0" prints back as "-0"
+    const ok = type === T_INT ? isCanonicalInt(buf, a, z) : isCanonicalFloat(buf, a, z) || (z - a === 2 && buf[a] === 45 && buf[a + 1] === 48);
+    if (!ok) return false;
+    if (z >= e) return true;
+    a = z + 1;
   }
 }
 
@@ -635,7 +737,7 @@ class FormatTypeCache {
  * FORMAT numbers already canonical (normValues leaves them), INFO without empty entries, exactly
  * `nIn` sample columns, none empty or short of FORMAT's fields.
  */
-function printsAsIs(rec: VcfRecord, header: VcfHeader, nIn: number, fmtTypes: FormatTypeCache): boolean {
+function printsAsIs(rec: VcfRecord, nIn: number, fmtTypes: FormatTypeCache, infoTypes: InfoTypeCache): boolean {
   if (rec.nFixed < 10) return false;
   const buf = rec.buf;
   if (!isCanonicalFloat(buf, rec.colStart(5), rec.colEnd(5))) return false;
@@ -645,38 +747,52 @@ function printsAsIs(rec: VcfRecord, header: VcfHeader, nIn: number, fmtTypes: Fo
   if (!(e - s === 1 && buf[s] === 46)) {
     let a = s;
     for (;;) {
-      let z = buf.indexOf(59, a);
-      if (z < 0 || z > e) z = e;
-      if (z === a) return false; // an empty entry (';;', or ';' first or last) is dropped on output
-      let eq = buf.indexOf(61, a);
-      if (eq >= 0 && eq < z) {
-        const type = typeCode(header.info.get(latin1(buf, a, eq))?.type);
-        if (type && normValues(buf, eq + 1, z, type) !== null) return false;
+      // the key ends at the first '=' or ';'
+      let k = a;
+      while (k < e) {
+        const c = buf[k];
+        if (c === 61 || c === 59) break;
+        k++;
       }
+      let z = k;
+      if (k < e && buf[k] === 61) {
+        const type = infoTypes.of(buf, a, k);
+        if (type) {
+          z = k + 1;
+          while (z < e && buf[z] !== 59) z++;
+          if (!valuesCanonical(buf, k + 1, z, type)) return false;
+        } else {
+          // text values can be long (annotations): the native search
+          z = buf.indexOf(59, k + 1);
+          if (z < 0 || z > e) z = e;
+        }
+      }
+      if (z === a) return false; // an empty entry (';;', or ';' first or last) is dropped on output
       if (z >= e) break;
       a = z + 1;
     }
   }
   // samples
   const types = fmtTypes.of(rec);
+  const nTypes = types.length;
   const end = rec.end;
   let p = rec.colStart(9);
   for (let i = 0; i < nIn; i++) {
-    let t = buf.indexOf(9, p);
-    if (t < 0 || t > end) t = end;
+    let t = p;
+    while (t < end && buf[t] !== 9) t++;
     if ((t === end) !== (i === nIn - 1)) return false; // fewer or more sample columns than the header's
     if (t === p) return false; // an empty column prints as '.'
     let a = p, k = 0;
     for (;;) {
-      let z = buf.indexOf(58, a);
-      if (z < 0 || z > t) z = t;
-      const ty = types[k];
-      if (ty && normValues(buf, a, z, ty) !== null) return false;
+      let z = a;
+      while (z < t && buf[z] !== 58) z++;
+      const ty = k < nTypes ? types[k] : 0;
+      if (ty && !valuesCanonical(buf, a, z, ty)) return false;
       k++;
       if (z >= t) break;
       a = z + 1;
     }
-    if (k < types.length) return false; // missing trailing fields are written out
+    if (k < nTypes) return false; // missing trailing fields are written out
     p = t + 1;
   }
   return true;

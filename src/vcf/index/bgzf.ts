@@ -139,6 +139,11 @@ export class BgzfFile {
   private win: Buffer = Buffer.alloc(0);
   private readBuf: Buffer = Buffer.alloc(0);
   private winStart = 0;
+  /** bytes the last read asked for (see fill) */
+  private ahead = 1 << 15;
+  /** compressed blocks located so far and their total size (see fill) */
+  private rawBlocks = 0;
+  private rawBytes = 0;
   /** statistics: raw bytes read, blocks inflated (in part or whole) and bytes inflated */
   bytesRead = 0;
   blocksInflated = 0;
@@ -155,6 +160,8 @@ export class BgzfFile {
   private recycling = false;
   private epoch = 0;
   private freeMem: Buffer[] = [];
+  /** blocks of memory allocated so far (recycling mode) */
+  private memBlocks = 0;
 
   private constructor(path: string, fd: number, size: number, opts: BgzfFileOptions) {
     this.path = path;
@@ -195,10 +202,14 @@ export class BgzfFile {
     const winEnd = this.winStart + this.win.length;
     if (coffset >= this.winStart && coffset + n <= winEnd) return;
     if (this.fd < 0) throw new VcfError('INTERNAL', 'BGZF file used after close', { file: this.path }, 'internal');
-    // reading on from the end of the window is sequential access: read ahead more
+    // reading on from the end of the window is sequential access: read ahead more, doubling with each
+    // sequential read up to 256 KiB (a region that ends just past its first window needs little more)
     const sequential = coffset >= this.winStart && coffset <= winEnd && this.win.length > 0;
-    // random access (a region's first block): a little more than a typical block (~12-20 KB compressed)
-    const want = Math.max(n, sequential ? 1 << 18 : 1 << 15);
+    // random access (a region's first block): about two of this file's blocks (their mean compressed
+    // size so far; 32 KiB before any was seen), from 16 to 64 KiB
+    const mean = this.rawBlocks ? this.rawBytes / this.rawBlocks : 1 << 14;
+    this.ahead = sequential ? Math.min(this.ahead * 2, 1 << 18) : Math.min(1 << 16, Math.max(1 << 14, Math.ceil(2 * mean)));
+    const want = Math.max(n, this.ahead);
     const len = Math.max(0, Math.min(want, this.size - coffset));
     // one reusable read buffer: blocks are inflated into their own memory, nothing keeps a view of it
     if (this.readBuf.length < len) this.readBuf = Buffer.allocUnsafe(Math.max(len, 1 << 18));
@@ -231,6 +242,8 @@ export class BgzfFile {
       p = coffset - this.winStart;
       if (this.win.length - p < bsize) throw truncated(this.path, coffset);
     }
+    this.rawBlocks++;
+    this.rawBytes += bsize;
     return { p, bsize };
   }
 
@@ -255,6 +268,18 @@ export class BgzfFile {
    */
   recycle(): void {
     this.recycling = true;
+  }
+
+  /**
+   * Memory for one more block (recycling mode, none free): allocated for several blocks at a time
+   * (one allocation instead of several; the others wait in the free list), growing up to 16 blocks.
+   */
+  private newMem(): Buffer {
+    const n = Math.min(16, 1 + (this.memBlocks >> 1));
+    const slab = Buffer.allocUnsafeSlow(n * BLOCK_MEM);
+    for (let i = n - 1; i > 0; i--) this.freeMem.push(slab.subarray(i * BLOCK_MEM, (i + 1) * BLOCK_MEM));
+    this.memBlocks += n;
+    return slab.subarray(0, BLOCK_MEM);
   }
 
   /** Start a new epoch (recycling mode); `current` is a block still being read (a cursor's block). */
@@ -288,7 +313,7 @@ export class BgzfFile {
     const r = this.raw(coffset);
     if (!r) return null;
     if (need !== Infinity) return this.startPart(coffset, r.p, r.bsize, need);
-    const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : undefined;
+    const mem = this.recycling ? this.freeMem.pop() ?? this.newMem() : undefined;
     const data = inflateBlock(this.win, r.p, r.bsize, this.winStart, this.path, mem);
     this.blocksInflated++;
     this.bytesInflated += data.length;
@@ -320,7 +345,7 @@ export class BgzfFile {
     const len = bsize - 12 - xlen - 8;
     if (this.partSrc.length < len) this.partSrc = Buffer.allocUnsafe(65536);
     win.copy(this.partSrc, 0, p + 12 + xlen, p + 12 + xlen + len);
-    const mem = this.recycling ? this.freeMem.pop() ?? Buffer.allocUnsafeSlow(BLOCK_MEM) : Buffer.allocUnsafe(BLOCK_MEM);
+    const mem = this.recycling ? this.freeMem.pop() ?? this.newMem() : Buffer.allocUnsafe(BLOCK_MEM);
     const blk: BgzfBlock = { coffset, csize: bsize, data: mem.subarray(0, isize), mem: this.recycling ? mem : undefined, used: this.epoch, avail: 0 };
     this.partInflater.begin();
     this.part = { blk, src: this.partSrc, len, inPos: 0, out: mem };

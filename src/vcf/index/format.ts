@@ -175,18 +175,15 @@ export function parseIndex(b: Buffer, file: string): IndexData {
 /**
  * Walk over one reference's bins (checking bounds) and return a lazy view of it: bins are
  * located when first asked for and decoded one at a time, so opening a large index costs one
- * pass over its bytes rather than an object per chunk.
+ * pass over its bytes rather than an object per chunk. The pass notes each bin's number and the
+ * byte offset of its record (two typed arrays), so locating the bins later reads no bytes.
  */
 function skipRef(c: Cursor, csi: boolean): RefIndex {
-  const start = c.p;
   const nBin = c.count('n_bin');
-  for (let j = 0; j < nBin; j++) {
-    c.need(csi ? 16 : 8);
-    c.p += csi ? 12 : 4;
-    const nChunk = c.count('n_chunk');
-    c.need(nChunk * 16);
-    c.p += nChunk * 16;
-  }
+  const nums = new Uint32Array(nBin);
+  const offs = new Float64Array(nBin);
+  c.p = walkBins(c.b, c.p, csi ? 16 : 8, nums, offs, c.file, MAXES);
+  const max = MAXES[0], max2 = MAXES[1];
   let linStart = -1;
   let nIntv = 0;
   if (!csi) {
@@ -195,12 +192,85 @@ function skipRef(c: Cursor, csi: boolean): RefIndex {
     c.need(nIntv * 8);
     c.p += nIntv * 8;
   }
-  return new LazyRef(c.b, c.file, start, nBin, csi, linStart, nIntv);
+  return new LazyRef(c.b, c.file, nBin, csi, linStart, nIntv, nums, offs, max, max2);
+}
+
+/** walkBins' answer beside the offset: the largest bin number and the largest one below it (-1: none) */
+const MAXES = new Float64Array(2);
+
+/**
+ * The bin records from byte p: each one's number and offset into nums/offs (their length is the
+ * bin count) and the two largest numbers into `maxes`; returns the offset after them. `head` is the
+ * record's size before its chunks. (The loops of the index passes are functions of their own:
+ * code after a long loop that V8 compiled while it ran has no type feedback yet and would send it
+ * back to the interpreter.)
+ */
+function walkBins(b: Buffer, p: number, head: number, nums: Uint32Array, offs: Float64Array, file: string, maxes: Float64Array): number {
+  const len = b.length;
+  const n = nums.length;
+  let max = -1, max2 = -1;
+  for (let j = 0; j < n; j++) {
+    if (p + head > len) throw corrupt(file, `truncated at byte ${p}`);
+    const bin = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    nums[j] = bin;
+    offs[j] = p;
+    if (bin > max) {
+      max2 = max;
+      max = bin;
+    } else if (bin > max2 && bin < max) max2 = bin;
+    const q = p + head - 4;
+    const nChunk = b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
+    if (nChunk < 0) throw corrupt(file, `negative n_chunk at byte ${q}`);
+    p = q + 4;
+    if (p + nChunk * 16 > len) throw corrupt(file, `truncated at byte ${p}`);
+    p += nChunk * 16;
+  }
+  maxes[0] = max;
+  maxes[1] = max2;
+  return p;
+}
+
+/**
+ * Fill a direct table (bin number - base -> file-order position + 1) with every bin from `base`
+ * on but `max`, the bins below `base` into `upper`; returns max's position + 1.
+ */
+function fillDirect(nums: Uint32Array, table: Int32Array, base: number, max: number, upper: Map<number, number>, file: string): number {
+  let metaPos = 0;
+  for (let j = 0; j < nums.length; j++) {
+    const bin = nums[j];
+    if (bin === max) {
+      if (metaPos !== 0) throw corrupt(file, `bin ${bin} listed twice`);
+      metaPos = j + 1;
+    } else if (bin >= base) {
+      if (table[bin - base] !== 0) throw corrupt(file, `bin ${bin} listed twice`);
+      table[bin - base] = j + 1;
+    } else {
+      if (upper.has(bin)) throw corrupt(file, `bin ${bin} listed twice`);
+      upper.set(bin, j + 1);
+    }
+  }
+  return metaPos;
+}
+
+/** Fill an open-addressing table (bin number + 1 per slot, file-order position + 1 in `pos`). */
+function fillHash(nums: Uint32Array, keys: Int32Array, pos: Int32Array, file: string): void {
+  const mask = keys.length - 1;
+  for (let j = 0; j < nums.length; j++) {
+    const bin = nums[j];
+    if (bin >= 0x7fffffff) throw corrupt(file, `bin number ${bin} out of range`);
+    let h = Math.imul(bin, 0x9e3779b1) >>> 0 & mask;
+    while (keys[h] !== 0) {
+      if (keys[h] === bin + 1) throw corrupt(file, `bin ${bin} listed twice`);
+      h = (h + 1) & mask;
+    }
+    keys[h] = bin + 1;
+    pos[h] = j + 1;
+  }
 }
 
 function readU64(b: Buffer, p: number, file: string): number {
-  const lo = b.readUInt32LE(p);
-  const hi = b.readUInt32LE(p + 4);
+  const lo = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+  const hi = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
   if (hi >= 0x200000) {
     if (hi === 0xffffffff && lo === 0xffffffff) return Infinity;
     throw corrupt(file, `virtual offset beyond 2^53 at byte ${p} (files over 128 TiB are not supported)`);
@@ -208,23 +278,43 @@ function readU64(b: Buffer, p: number, file: string): number {
   return hi * 0x100000000 + lo;
 }
 
+/** a bin table indexed by bin number is used when the largest bin number is at most this many times the bin count (plus a margin) */
+const DIRECT_SPREAD = 8;
 
 class LazyRef implements RefIndex, BinMap {
-  /** open-addressing table of the bins: bin number + 1 per slot (0 = empty), capacity a power of two */
+  /**
+   * Where each bin's record is, by bin number: either a direct table (slot = bin number, holding
+   * the bin's file-order position + 1, 0 = absent) when the numbers are dense, as they are for
+   * every real index (all but a few bins are on the lowest level), or an open-addressing hash
+   * table (bin number + 1 per slot, 0 = empty, capacity a power of two; slotPos parallel to it).
+   */
+  private direct?: Int32Array;
+  /** the direct table starts at this bin number (the first bin of the level of the largest bins); */
+  private base = 0;
+  /** bins below it (upper levels: few) by number */
+  private upper?: Map<number, number>;
+  /** the direct table leaves out the pseudo-bin (its number is far above the others): its position + 1 */
+  private metaPos = 0;
+  private metaNum = -1;
   private slotBin?: Int32Array;
-  /** byte offset of each slot's bin record, parallel to slotBin */
-  private slotOff?: Float64Array;
+  private slotPos?: Int32Array;
   private decoded = new Map<number, Bin>();
   private lin?: number[];
 
   constructor(
     private readonly b: Buffer,
     private readonly file: string,
-    private readonly start: number,
     private readonly nBin: number,
     private readonly csi: boolean,
     private readonly linStart: number,
     private readonly nIntv: number,
+    /** bin numbers in file order */
+    private readonly nums: Uint32Array,
+    /** byte offset of each bin's record, in file order */
+    private readonly offs: Float64Array,
+    /** the largest bin number and the largest one below it (-1: none) */
+    private readonly max: number,
+    private readonly max2: number,
   ) {}
 
   get bins(): BinMap {
@@ -235,64 +325,63 @@ class LazyRef implements RefIndex, BinMap {
     return this.nBin;
   }
 
-  /** byte offsets of the bin records, in file order */
-  private fileOffsets(): number[] {
-    const out: number[] = new Array(this.nBin);
-    const b = this.b;
-    let p = this.start + 4;
-    for (let j = 0; j < this.nBin; j++) {
-      out[j] = p;
-      p += this.csi ? 12 : 4;
-      p += 4 + b.readInt32LE(p) * 16;
-    }
-    return out;
-  }
-
-  /** hash the bins once, in one pass over their records (htslib keeps them in a hash table too) */
+  /** index the bins by number once (htslib keeps them in a hash table too) */
   private locate(): void {
-    if (this.slotBin) return;
+    if (this.direct || this.slotBin) return;
     const n = this.nBin;
+    const max = this.max, max2 = this.max2;
+    // (bin numbers out of range are reported by the hash table's pass, in file order)
+    // the first bin of max2's level: (8^l - 1) / 7 for the largest l with that at most max2
+    let base = 0;
+    if (max2 > 0) while (base * 8 + 1 <= max2) base = base * 8 + 1;
+    if (max < 0x7fffffff && max2 - base < DIRECT_SPREAD * n + 4096) {
+      // dense: a table by bin number from `base`, the largest bin (the pseudo-bin) kept aside
+      const table = new Int32Array(max2 < 0 ? 0 : max2 - base + 1);
+      const upper = new Map<number, number>();
+      this.metaPos = fillDirect(this.nums, table, base, max, upper, this.file);
+      this.metaNum = max;
+      this.base = base;
+      this.upper = upper;
+      this.direct = table;
+      return;
+    }
     let cap = 16;
     while (cap < n * 2) cap *= 2;
-    const mask = cap - 1;
     const keys = new Int32Array(cap);
-    const offs = new Float64Array(cap);
-    const b = this.b;
-    const skip = this.csi ? 12 : 4;
-    let p = this.start + 4;
-    for (let j = 0; j < n; j++) {
-      const bin = b.readUInt32LE(p);
-      if (bin >= 0x7fffffff) throw corrupt(this.file, `bin number ${bin} out of range`);
-      let h = Math.imul(bin, 0x9e3779b1) >>> 0 & mask;
-      while (keys[h] !== 0) {
-        if (keys[h] === bin + 1) throw corrupt(this.file, `bin ${bin} listed twice`);
-        h = (h + 1) & mask;
-      }
-      keys[h] = bin + 1;
-      offs[h] = p;
-      p += skip;
-      p += 4 + b.readInt32LE(p) * 16;
-    }
+    const pos = new Int32Array(cap);
+    fillHash(this.nums, keys, pos, this.file);
     this.slotBin = keys;
-    this.slotOff = offs;
+    this.slotPos = pos;
   }
 
+  /** byte offset of the bin's record, or -1 when the bin is not there */
   private find(bin: number): number {
     this.locate();
+    const direct = this.direct;
+    if (direct) {
+      if (bin === this.metaNum) return this.metaPos ? this.offs[this.metaPos - 1] : -1;
+      let j: number;
+      if (bin >= this.base) {
+        const k = bin - this.base;
+        if (k >= direct.length) return -1;
+        j = direct[k];
+      } else j = this.upper!.get(bin) ?? 0;
+      return j === 0 ? -1 : this.offs[j - 1];
+    }
     const keys = this.slotBin!;
     const mask = keys.length - 1;
     const want = bin + 1;
     let h = Math.imul(bin, 0x9e3779b1) >>> 0 & mask;
     for (;;) {
       const k = keys[h];
-      if (k === want) return this.slotOff![h];
+      if (k === want) return this.offs[this.slotPos![h] - 1];
       if (k === 0) return -1;
       h = (h + 1) & mask;
     }
   }
 
   get order(): number[] {
-    return this.fileOffsets().map((p) => this.b.readUInt32LE(p));
+    return Array.from(this.nums);
   }
 
   get linear(): number[] {
@@ -321,7 +410,7 @@ class LazyRef implements RefIndex, BinMap {
       loff = readU64(b, p, this.file);
       p += 8;
     }
-    const n = b.readInt32LE(p);
+    const n = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
     p += 4;
     const chunks: Chunk[] = new Array(n);
     for (let k = 0; k < n; k++, p += 16) chunks[k] = { u: readU64(b, p, this.file), v: readU64(b, p + 8, this.file) };
