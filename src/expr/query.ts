@@ -398,7 +398,7 @@ interface RecordFor {
 }
 
 /** VcfRecord's own fields, in declaration order (checked at run time before records are built directly). */
-const RECORD_FIELDS = ['buf', 'start', 'end', 'lineNo', 'header', 'file', 'cs', 'ce', 'nFixed', '_sampleStarts', '_sampleEnds', '_info', '_alt', '_fmt'];
+const RECORD_FIELDS = ['buf', 'start', 'end', 'lineNo', 'header', 'file', 'cs', 'nFixed', '_sampleStarts', '_sampleEnds', '_info', '_alt', '_fmt'];
 let directRecords: boolean | undefined;
 
 /**
@@ -419,8 +419,8 @@ function directRecordsOk(header: VcfHeader): boolean {
  * Column offsets shared by successive records: a record is only read while its line is the current
  * one (the filter engine and formatter never keep one past the next line).
  */
-const sharedCs = new Int32Array(10);
-const sharedCe = new Int32Array(10);
+/** VcfRecord's layout: starts of columns 0..9, then their ends at 10..19 */
+const sharedCs = new Int32Array(20);
 
 function recordOf(L: QLine, header: VcfHeader, file: string): VcfRecord {
   const r = Object.create(QueryRecord.prototype) as Record<string, unknown>;
@@ -431,11 +431,10 @@ function recordOf(L: QLine, header: VcfHeader, file: string): VcfRecord {
   r.header = header;
   r.file = file;
   const n = L.nCols;
-  const cs = sharedCs, ce = sharedCe;
-  for (let k = 0; k < n; k++) { cs[k] = L.cs[k]; ce[k] = L.ce[k]; }
-  if (n === 10) ce[9] = -1;
+  const cs = sharedCs;
+  for (let k = 0; k < n; k++) { cs[k] = L.cs[k]; cs[10 + k] = L.ce[k]; }
+  if (n === 10) cs[19] = -1;
   r.cs = cs;
-  r.ce = ce;
   r.nFixed = n;
   r._sampleStarts = undefined;
   r._sampleEnds = undefined;
