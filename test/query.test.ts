@@ -14,6 +14,7 @@ import { alleleType, variantTypes, typeText, VT_SNP, VT_INDEL, VT_MNP, VT_OTHER,
 import { variantKeyHex, rsidHex } from '../src/expr/format-vkey.js';
 import { compileFormat } from '../src/expr/format.js';
 import { QLine } from '../src/expr/format-line.js';
+import { directRecordsOk } from '../src/expr/query.js';
 import { ByteOut } from '../src/expr/format-out.js';
 import { VcfHeader } from '../src/vcf/header.js';
 import { runCli } from './helpers/cli.js';
@@ -76,6 +77,11 @@ test('VariantKey and rsID hex', () => {
   // values from bcftools' test/query.variantkey.hex.out
   assert.equal(variantKeyHex('1', 10018, 'TA', 'T'), '0800139110e60000');
   assert.equal(rsidHex('rs775809821'), '2e3deb1d');
+});
+
+test('query builds its records directly: VcfRecord still has the fields recordOf fills (else every line goes through the constructor)', () => {
+  const h = VcfHeader.parse(['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO']);
+  assert.equal(directRecordsOk(h), true);
 });
 
 test('compileFormat in-process: fixed items, sample blocks, masks, -F and the header', () => {

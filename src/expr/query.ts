@@ -406,7 +406,7 @@ let directRecords: boolean | undefined;
  * constructor scanning them again. Used only when VcfRecord still has exactly the fields above
  * (probed once); otherwise the constructor is called.
  */
-function directRecordsOk(header: VcfHeader): boolean {
+export function directRecordsOk(header: VcfHeader): boolean {
   if (directRecords === undefined) {
     const line = Buffer.from('1\t1\t.\tA\tC\t.\t.\t.');
     const keys = Object.keys(new VcfRecord(line, 0, line.length, 1, header, 'probe'));
