@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, SKIP_BCFTOOLS, fixture } from './helpers/shared.js';
 import { runCli, sh } from './helpers/cli.js';
-import { ingestFiles, rebuildGraph } from '../src/store/ingest.js';
+import { ingestFiles, intOrNull, rebuildGraph, sampleInt, splitGt, splitGtAny } from '../src/store/ingest.js';
+import { VcfHeader } from '../src/vcf/header.js';
+import { VcfRecord } from '../src/vcf/record.js';
 import { carriers, dbInfo, graphQuery, openForRead, queryVariants } from '../src/store/query.js';
 import { checkReadOnlyCypher } from '../src/store/graph.js';
 import { acquireWriterLock, resolveWorkspace } from '../src/store/workspace.js';
@@ -44,6 +46,44 @@ let first: Awaited<ReturnType<typeof ingestFiles>>;
 before(async () => {
   if (SKIP_BCFTOOLS) return;
   first = await ingestFiles([TRIO, COHORT], { db: DB });
+});
+
+test('splitGt: the one-character fast path equals the general rule on every GT of up to three alleles', () => {
+  const alleles = ['0', '1', '2', '3', '9', '.', '10', '12', 'a', ''];
+  const seps = ['/', '|', ':'];
+  const gts = new Set<string>(['', '/', '0/', '/1', '0//1']);
+  for (const a of alleles) {
+    gts.add(a);
+    for (const s1 of seps) for (const b of alleles) {
+      gts.add(a + s1 + b);
+      for (const s2 of seps) for (const c of alleles) gts.add(a + s1 + b + s2 + c);
+    }
+  }
+  let fast = 0;
+  for (const gt of gts) {
+    for (const k of [1, 2, 3, 9, 10, 12]) {
+      assert.deepEqual(splitGt(gt, k), splitGtAny(gt, k), `GT "${gt}", ALT ${k}`);
+      if (/^[0-9.]([/|][0-9.])*$/.test(gt)) fast++;
+    }
+  }
+  assert.ok(fast > 1000, 'the fast path is exercised');
+});
+
+test('sampleInt reads a FORMAT integer from the bytes as intOrNull reads it from the split text', () => {
+  const h = VcfHeader.parse(['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\tC']);
+  const values = ['5', '0', '-0', '-17', '007', '', '.', '123456789', '1234567890', '99999999999', '2147483648', '-2147483647', '1e3', '+5', ' 5', '5 ', '0x10', '3.0', '3.5', 'é', '5\u00a0', 'NaN', '-'];
+  let n = 0;
+  for (const dp of values) for (const gq of ['12', '.', '-3', '1e2']) {
+    const cols = [`0/1:${dp}:${gq}`, `1/1:${dp}`, '.'];
+    const line = Buffer.from(`1\t10\t.\tA\tC\t.\t.\t.\tGT:DP:GQ\t${cols.join('\t')}`);
+    const rec = new VcfRecord(line, 0, line.length, 1, h, 't.vcf');
+    for (let i = 0; i < 4; i++) for (const idx of [0, 1, 2, 3]) {
+      const want = intOrNull(rec.sampleStart(i) < 0 ? undefined : rec.sampleFields(i)[idx]);
+      assert.equal(Object.is(sampleInt(rec, i, idx), want), true, `sample ${i} field ${idx} of ${JSON.stringify(cols)}: ${sampleInt(rec, i, idx)} vs ${want}`);
+      n++;
+    }
+  }
+  assert.ok(n > 1000);
 });
 
 test('ingest counts equal bcftools norm -m -any counts', { skip: SKIP_BCFTOOLS }, async () => {

@@ -290,7 +290,7 @@ const BATCH_ROWS = 2_000;
 /** flush the row buffers when their strings hold this many characters (wide cohorts) */
 const FLUSH_BYTES = 24 << 20;
 
-function intOrNull(s: string | undefined): number | null {
+export function intOrNull(s: string | undefined): number | null {
   if (s === undefined || s === '' || s === '.') return null;
   const v = Number(s);
   return Number.isInteger(v) && Math.abs(v) <= INT32_MAX ? v : null;
@@ -300,6 +300,38 @@ function floatOrNull(s: string | undefined): number | null {
   if (s === undefined || s === '' || s === '.') return null;
   const v = Number(s);
   return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * intOrNull of FORMAT field `idx` of sample i (as intOrNull(rec.sampleFields(i)[idx])), read from
+ * the bytes: plain decimal integers directly, anything else through the text.
+ */
+export function sampleInt(rec: VcfRecord, i: number, idx: number): number | null {
+  const s = rec.sampleStart(i);
+  if (s < 0) return null;
+  const e = rec.sampleEnd(i);
+  const b = rec.buf;
+  let a = s;
+  for (let k = 0; k < idx; k++) {
+    while (a < e && b[a] !== 58) a++;
+    if (a >= e) return null; // fewer fields
+    a++;
+  }
+  let z = a;
+  while (z < e && b[z] !== 58) z++;
+  let p = a;
+  const neg = p < z && b[p] === 45;
+  if (neg) p++;
+  if (z > p && z - p <= 9) {
+    let v = 0;
+    for (; p < z; p++) {
+      const d = b[p] - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (p === z) return neg ? -v : v;
+  }
+  return intOrNull(b.toString('utf8', a, z));
 }
 
 /** value k (0-based) of a comma-separated INFO value; undefined for flags/absent */
@@ -327,7 +359,37 @@ export function variantType(ref: string, alt: string): string {
 }
 
 /** GT of the row of ALT k: allele k stays 1, other called alleles become 0, '.' stays. */
-function splitGt(gt: string, k: number): { gt: string; copies: number; missing: number; ploidy: number } {
+export function splitGt(gt: string, k: number): { gt: string; copies: number; missing: number; ploidy: number } {
+  // the common GT: one-character alleles ('0'-'9', '.') between '/' or '|' separators
+  const n = gt.length;
+  if (n & 1) {
+    const kc = k < 10 ? 48 + k : -1;
+    let copies = 0, missing = 0, changed = false, simple = true;
+    for (let i = 0; i < n; i++) {
+      const c = gt.charCodeAt(i);
+      if (i & 1) {
+        if (c !== 47 && c !== 124) { simple = false; break; }
+      } else if (c === 46) missing++;
+      else if (c === kc) { copies++; if (c !== 49) changed = true; }
+      else if (c >= 48 && c <= 57) { if (c !== 48) changed = true; }
+      else { simple = false; break; }
+    }
+    if (simple) {
+      const ploidy = (n + 1) >> 1;
+      if (!changed) return { gt, copies, missing, ploidy };
+      let out = '';
+      for (let i = 0; i < n; i++) {
+        const c = gt.charCodeAt(i);
+        out += i & 1 || c === 46 ? gt[i] : c === kc ? '1' : '0';
+      }
+      return { gt: out, copies, missing, ploidy };
+    }
+  }
+  return splitGtAny(gt, k);
+}
+
+/** splitGt for any GT text (multi-character allele numbers, odd separators) */
+export function splitGtAny(gt: string, k: number): { gt: string; copies: number; missing: number; ploidy: number } {
   let copies = 0, missing = 0, ploidy = 0;
   const out = gt.replace(/[^/|]+/g, (tok) => {
     ploidy++;
@@ -397,7 +459,6 @@ class RecordConverter {
     // FORMAT positions of DP and GQ, and each stored sample's split column, once per record (not per ALT)
     const fkeys = rec.hasFormat ? rec.formatKeys : [];
     const dpIdx = fkeys.indexOf('DP'), gqIdx = fkeys.indexOf('GQ');
-    let fields: Array<string[] | undefined> | undefined;
     for (let k = 1; k <= alts.length; k++) {
       const alt = alts[k - 1];
       if (isGvcfAlt(alt)) { this.skipped++; continue; }
@@ -433,8 +494,7 @@ class RecordConverter {
         }
         if (split.copies === 0 && split.missing === 0) continue;
         const zyg = split.copies === 0 ? 'missing' : split.ploidy === 1 ? 'hemi' : split.copies === split.ploidy ? 'hom_alt' : 'het';
-        const f = (fields ??= new Array(nS))[i] ??= (dpIdx >= 0 || gqIdx >= 0 ? rec.sampleFields(i) : []);
-        const sdp = dpIdx >= 0 ? intOrNull(f[dpIdx]) : null, sgq = gqIdx >= 0 ? intOrNull(f[gqIdx]) : null;
+        const sdp = dpIdx >= 0 ? sampleInt(rec, i, dpIdx) : null, sgq = gqIdx >= 0 ? sampleInt(rec, i, gqIdx) : null;
         this.genotypes.push(vid, this.fileId, key, chrom, pos, this.samples[i], split.gt, zyg, sdp, sgq, fmt, rec.sampleRaw(i));
         if (zyg !== 'missing') {
           this.stager?.carry([this.samples[i], key, split.gt, zyg, sdp, sgq, this.fileId]);
