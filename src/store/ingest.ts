@@ -456,7 +456,7 @@ class RecordConverter {
     // per sample: GT once per record
     const gts: Array<string | undefined> = new Array(nS);
     for (let i = 0; i < nS; i++) gts[i] = rec.hasFormat ? rec.gtRaw(i) : undefined;
-    // FORMAT positions of DP and GQ, and each stored sample's split column, once per record (not per ALT)
+    // FORMAT positions of DP and GQ, once per record (each stored call's values are read from its bytes)
     const fkeys = rec.hasFormat ? rec.formatKeys : [];
     const dpIdx = fkeys.indexOf('DP'), gqIdx = fkeys.indexOf('GQ');
     for (let k = 1; k <= alts.length; k++) {
