@@ -2,8 +2,8 @@
  * The write floor of the store (issue 6): how fast LanceDB itself can take the rows an ingest
  * stores, with no VCF parsing, no conversion and no graph.
  *
- * trio100k is ingested once (`ingest --no-graph`, cached under bench/tmp). A child process then
- * reads back the variants, genotypes and vectors tables as Arrow, cut into the batches an ingest
+ * trio100k is ingested once (`ingest --no-graph`, cached under bench/tmp by store.ts
+ * ensureWorkspace). A child process then reads back the variants, genotypes and vectors tables as Arrow, cut into the batches an ingest
  * appends (BATCH_ROWS variant rows; genotype and vector rows cut in as many parts), all in memory
  * before the clock starts, and appends them to fresh tables of the same schemas in the ingest's
  * order (per batch: variants, genotypes, vectors). Timed: the appends alone (no scalar index, no
@@ -17,7 +17,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, CustomCase } from './cases.js';
-import { cmdText, measure } from './measure.js';
+import { cmdText } from './measure.js';
+import { ensureWorkspace } from './store.js';
 import { INGEST_MIN_VARIANTS_PER_S } from './ingest.js';
 
 const TABLES = ['variants', 'genotypes', 'vectors'] as const;
@@ -81,21 +82,6 @@ async function child(srcDb: string, dstDir: string, format: string): Promise<voi
   fs.rmSync(dstDir, { recursive: true, force: true });
 }
 
-/** the ingested source workspace (cached by the data file's content hash) */
-async function sourceWorkspace(ctx: BenchContext): Promise<string> {
-  const data = ctx.data('trio100k');
-  const db = path.join(ctx.tmp, `floor-src-${data.sha256.slice(0, 16)}.db`);
-  if (fs.existsSync(path.join(db, 'ready'))) return db;
-  fs.rmSync(db, { recursive: true, force: true });
-  fs.mkdirSync(ctx.tmp, { recursive: true });
-  const cmd = ctx.ours('ingest', '--quiet', '--no-graph', '--db', path.relative(ctx.root, db), ctx.rel('trio100k'));
-  ctx.log(`  preparing the source rows: ${cmdText(cmd)}`);
-  const m = await measure(cmd, { cwd: ctx.root });
-  if (m.exitCode !== 0) throw new Error(`${cmdText(cmd)} exited with ${m.exitCode}: ${m.stderrTail}`);
-  fs.writeFileSync(path.join(db, 'ready'), '');
-  return db;
-}
-
 function runChild(ctx: BenchContext, srcDb: string, format: string): FloorRun {
   const self = fileURLToPath(import.meta.url);
   const dst = path.join(ctx.tmp, 'floor-dst.lance');
@@ -111,7 +97,7 @@ export const storeWriteFloor: CustomCase = {
   issue: 6,
   data: ['trio100k'],
   async run(ctx) {
-    const src = await sourceWorkspace(ctx);
+    const src = ensureWorkspace(ctx, 'trio100k', 'floor-src', ['--no-graph']);
     const reps = Math.max(1, Math.min(ctx.reps, ctx.quick ? 1 : 3));
     const runs: Record<string, FloorRun[]> = { default: [], legacy: [] };
     for (let r = 0; r < reps; r++) {
@@ -137,7 +123,7 @@ export const storeWriteFloor: CustomCase = {
       ],
       pass,
       verdict: `LanceDB alone appends the stored rows of trio100k at ${fmt(ceiling(d))} variants/s (legacy format ${fmt(ceiling(l))}): the ingest target of ${fmt(INGEST_MIN_VARIANTS_PER_S)} variants/s is ${pass ? 'within' : 'above'} what the store's writes allow on this machine`,
-      commands: [cmdText(ctx.ours('ingest', '--quiet', '--no-graph', '--db', 'bench/tmp/floor-src.db', ctx.rel('trio100k'))), 'node dist/bench/store-floor.js --floor-child SRC DST default|legacy'],
+      commands: [cmdText(ctx.ours('ingest', '--quiet', '--no-graph', '--db', 'bench/tmp/floor-src-trio100k-SHA', ctx.rel('trio100k'))), 'node dist/bench/store-floor.js --floor-child SRC DST default|legacy'],
       threads: { ours: 2, bcftools: 0, note: "LanceDB's native writer threads; no bcftools counterpart" },
       details: runs,
     };

@@ -94,16 +94,19 @@ async function runAll(db: string): Promise<StoreRun> {
   }
 }
 
-/** the cached workspace of a data set: ingested once per data sha256 */
-function ensureWorkspace(ctx: BenchContext, data: string): string {
+/**
+ * the cached workspace of a data set: ingested once per data sha256 (`prefix` names the cache,
+ * `args` are extra ingest options, e.g. --no-graph)
+ */
+export function ensureWorkspace(ctx: BenchContext, data: string, prefix = 'store', args: string[] = []): string {
   const d = ctx.data(data);
-  const db = path.join(ctx.tmp, `store-${data}-${d.sha256.slice(0, 12)}`);
+  const db = path.join(ctx.tmp, `${prefix}-${data}-${d.sha256.slice(0, 12)}`);
   const ready = path.join(db, 'bench-ready.json');
   if (fs.existsSync(ready)) return db;
   fs.rmSync(db, { recursive: true, force: true });
   ctx.log(`  ingesting ${ctx.rel(data)} into ${path.relative(ctx.root, db)} (once per data stamp)`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ctx.root, 'bin', 'vcf-agent.js'), 'ingest', '--quiet', '--db', db, d.path], { cwd: ctx.root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [path.join(ctx.root, 'bin', 'vcf-agent.js'), 'ingest', '--quiet', ...args, '--db', db, d.path], { cwd: ctx.root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`ingest of ${data} failed (${r.status}): ${r.stderr.slice(-500)}`);
   fs.writeFileSync(ready, JSON.stringify({ sha256: d.sha256, seconds: (Date.now() - t0) / 1000 }));
   return db;

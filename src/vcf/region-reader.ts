@@ -23,7 +23,7 @@ import type { Chunk, IndexData, RefIndex } from './index/format.js';
 import { queryChunks } from './index/query.js';
 import { findIndex, indexCandidates, loadIndex, requireBgzfVcf, tabixInterval } from './index/vcf-index.js';
 import {
-  endIsInteger, loadRegions, parseOverlapMode, recordLength, recordSpan, resolveContigs,
+  endIsInteger, loadRegions, parseOverlapMode, recordSpan, resolveContigs,
   type Interval, type OverlapMode, type RegionSet,
 } from './regions.js';
 
@@ -169,25 +169,13 @@ export class RegionReader {
     if (chunks.length === 0) return;
     const qbeg = iv.beg - 1;
     const qend = iv.end;
-    const ivBeg = iv.beg;
-    const ivEnd = iv.end;
     const header = this.header;
     const file = this.file;
     const clen = chrom.length;
     // the quick look at CHROM below needs a name without a tab (a tab ends the column)
     const quick = chrom.indexOf(9) < 0;
-    // readChunks, inlined: seek to each chunk that does not continue the previous one, read lines
-    // until the reader is past the last chunk's end
-    // (the reader's virtual offset is asked for where needed, not kept: a number past 2^31 kept
-    // across a yield is a heap allocation)
-    const last = chunks.length - 1;
-    let i = -1;
-    for (;;) {
-      if (i < 0 || lr.tell() >= chunks[i].v) {
-        if (i === last) return;
-        if (i < 0 || chunks[i].v !== chunks[i + 1].u) lr.seek(chunks[i + 1].u);
-        i++;
-      }
+    const steps = new ChunkSteps(lr, chunks);
+    while (steps.step()) {
       if (!lr.next()) return;
       const buf = lr.buf;
       const s = lr.start;
@@ -196,7 +184,7 @@ export class RegionReader {
       // the common line: this contig's name, a tab, POS as plain decimal digits and a tab. Its tabix
       // interval starts at POS-1 and ends after it, so a record starting at or after the query's
       // start overlaps it; other lines take tabix's full parse (END, odd POS, errors).
-      let pos = -1;
+      let overlaps = false;
       if (quick && s + clen < e && buf[s + clen] === 9) {
         let same = true;
         for (let k = 0; k < clen; k++) {
@@ -215,11 +203,11 @@ export class RegionReader {
           }
           if (p < e && buf[p] === 9) {
             if (v - 1 >= qend) return;
-            if (v - 1 >= qbeg) pos = v;
+            overlaps = v - 1 >= qbeg;
           }
         }
       }
-      if (pos < 0) {
+      if (!overlaps) {
         const t = tabixInterval(buf, s, e);
         if (typeof t === 'string') {
           throw new VcfError('VCF_RECORD_BAD_POS', `${t} (record at compressed offset ${Math.floor(lr.tell() / 65536)})`, { file });
@@ -229,12 +217,8 @@ export class RegionReader {
       }
       const rec = new VcfRecord(buf, s, e, 0, header, file);
       if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
-      let b: number, en: number;
-      if (mode === 1) {
-        b = pos >= 0 ? pos : rec.pos;
-        en = b + recordLength(rec, useEnd) - 1;
-      } else [b, en] = recordSpan(rec, mode, useEnd);
-      if (b <= prevEnd || en < ivBeg || b > ivEnd) continue;
+      const [b, en] = recordSpan(rec, mode, useEnd);
+      if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
       yield rec;
     }
   }
@@ -251,7 +235,10 @@ export class RegionReader {
     const tid = this.tids.get(plan.chrom.toString('latin1'))!;
     const qbeg = iv.beg - 1;
     const qend = iv.end;
-    for (const r of readChunks(br, chunks, () => readBcfRecord(br, this.file))) {
+    const steps = new ChunkSteps(br, chunks);
+    while (steps.step()) {
+      const r = readBcfRecord(br, this.file);
+      if (r === null) return;
       if (r.rid !== tid || r.pos >= qend) return;
       if (!(r.pos + r.rlen > qbeg && qend > r.pos)) continue;
       if (fmt.n > (1 << 16) - 4096) {
@@ -388,25 +375,22 @@ export async function openRegionQuery(file: string, opts: RegionQueryOptions): P
 }
 
 /**
- * htslib's index iterator over a region's chunks: seek to each chunk that does not continue the
- * previous one and yield what `read` returns until the reader is past the last chunk's end (or
- * `read` returns null at the end of the file). The caller applies its own overlap rules.
+ * htslib's index iterator over a region's chunks: before each read, step() seeks to the next chunk
+ * when the reader is past the current one's end (unless that chunk continues it), and is false once
+ * the reader is past the last chunk's end. The caller reads (stopping at the end of the file) and
+ * applies its own overlap rules.
  */
-function* readChunks<T>(cur: BgzfCursor, chunks: Chunk[], read: () => T | null): Generator<T> {
-  let i = -1;
-  let curr = 0;
-  for (;;) {
-    if (curr === 0 || curr >= chunks[i].v) {
-      if (i === chunks.length - 1) return;
-      if (i < 0 || chunks[i].v !== chunks[i + 1].u) {
-        cur.seek(chunks[i + 1].u);
-        curr = cur.tell();
-      }
-      i++;
+class ChunkSteps {
+  private i = -1;
+  constructor(private readonly cur: BgzfCursor, private readonly chunks: Chunk[]) {}
+  step(): boolean {
+    const { cur, chunks } = this;
+    const i = this.i;
+    if (i < 0 || cur.tell() >= chunks[i].v) {
+      if (i === chunks.length - 1) return false;
+      if (i < 0 || chunks[i].v !== chunks[i + 1].u) cur.seek(chunks[i + 1].u);
+      this.i = i + 1;
     }
-    const item = read();
-    if (item === null) return;
-    curr = cur.tell();
-    yield item;
+    return true;
   }
 }

@@ -599,8 +599,9 @@ function normValues(buf: Buffer, s: number, e: number, type: number): string | n
   let changed = false;
   let a = s;
   for (;;) {
-    let z = buf.indexOf(44, a);
-    if (z < 0 || z > e) z = e;
+    // values are short: a JS scan for the ',' (no native call per value)
+    let z = a;
+    while (z < e && buf[z] !== 44) z++;
     // "-0" prints back as "-0"
     const ok = type === T_INT ? isCanonicalInt(buf, a, z) : isCanonicalFloat(buf, a, z) || (z - a === 2 && buf[a] === 45 && buf[a + 1] === 48);
     if (!ok) {
@@ -718,20 +719,6 @@ class InfoTypeCache {
   }
 }
 
-/** Whether every comma-separated value of buf[s,e) prints back unchanged (normValues(...) === null). */
-function valuesCanonical(buf: Buffer, s: number, e: number, type: number): boolean {
-  let a = s;
-  for (;;) {
-    let z = a;
-    while (z < e && buf[z] !== 44) z++;
-    // "-0" prints back as "-0"
-    const ok = type === T_INT ? isCanonicalInt(buf, a, z) : isCanonicalFloat(buf, a, z) || (z - a === 2 && buf[a] === 45 && buf[a + 1] === 48);
-    if (!ok) return false;
-    if (z >= e) return true;
-    a = z + 1;
-  }
-}
-
 /**
  * Whether processRecord, with nothing to edit, would print the line exactly as read: QUAL, INFO and
  * FORMAT numbers already canonical (normValues leaves them), INFO without empty entries, exactly
@@ -760,7 +747,7 @@ function printsAsIs(rec: VcfRecord, nIn: number, fmtTypes: FormatTypeCache, info
         if (type) {
           z = k + 1;
           while (z < e && buf[z] !== 59) z++;
-          if (!valuesCanonical(buf, k + 1, z, type)) return false;
+          if (normValues(buf, k + 1, z, type) !== null) return false;
         } else {
           // text values can be long (annotations): the native search
           z = buf.indexOf(59, k + 1);
@@ -787,7 +774,7 @@ function printsAsIs(rec: VcfRecord, nIn: number, fmtTypes: FormatTypeCache, info
       let z = a;
       while (z < t && buf[z] !== 58) z++;
       const ty = k < nTypes ? types[k] : 0;
-      if (ty && !valuesCanonical(buf, a, z, ty)) return false;
+      if (ty && normValues(buf, a, z, ty) !== null) return false;
       k++;
       if (z >= t) break;
       a = z + 1;

@@ -182,8 +182,7 @@ function skipRef(c: Cursor, csi: boolean): RefIndex {
   const nBin = c.count('n_bin');
   const nums = new Uint32Array(nBin);
   const offs = new Float64Array(nBin);
-  c.p = walkBins(c.b, c.p, csi ? 16 : 8, nums, offs, c.file, MAXES);
-  const max = MAXES[0], max2 = MAXES[1];
+  c.p = walkBins(c.b, c.p, csi ? 16 : 8, nums, offs, c.file);
   let linStart = -1;
   let nIntv = 0;
   if (!csi) {
@@ -192,32 +191,23 @@ function skipRef(c: Cursor, csi: boolean): RefIndex {
     c.need(nIntv * 8);
     c.p += nIntv * 8;
   }
-  return new LazyRef(c.b, c.file, nBin, csi, linStart, nIntv, nums, offs, max, max2);
+  return new LazyRef(c.b, c.file, nBin, csi, linStart, nIntv, nums, offs);
 }
-
-/** walkBins' answer beside the offset: the largest bin number and the largest one below it (-1: none) */
-const MAXES = new Float64Array(2);
 
 /**
  * The bin records from byte p: each one's number and offset into nums/offs (their length is the
- * bin count) and the two largest numbers into `maxes`; returns the offset after them. `head` is the
+ * bin count); returns the offset after them. `head` is the
  * record's size before its chunks. (The loops of the index passes are functions of their own:
  * code after a long loop that V8 compiled while it ran has no type feedback yet and would send it
  * back to the interpreter.)
  */
-function walkBins(b: Buffer, p: number, head: number, nums: Uint32Array, offs: Float64Array, file: string, maxes: Float64Array): number {
+function walkBins(b: Buffer, p: number, head: number, nums: Uint32Array, offs: Float64Array, file: string): number {
   const len = b.length;
   const n = nums.length;
-  let max = -1, max2 = -1;
   for (let j = 0; j < n; j++) {
     if (p + head > len) throw corrupt(file, `truncated at byte ${p}`);
-    const bin = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-    nums[j] = bin;
+    nums[j] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
     offs[j] = p;
-    if (bin > max) {
-      max2 = max;
-      max = bin;
-    } else if (bin > max2 && bin < max) max2 = bin;
     const q = p + head - 4;
     const nChunk = b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
     if (nChunk < 0) throw corrupt(file, `negative n_chunk at byte ${q}`);
@@ -225,9 +215,20 @@ function walkBins(b: Buffer, p: number, head: number, nums: Uint32Array, offs: F
     if (p + nChunk * 16 > len) throw corrupt(file, `truncated at byte ${p}`);
     p += nChunk * 16;
   }
-  maxes[0] = max;
-  maxes[1] = max2;
   return p;
+}
+
+/** the largest bin number and the largest one below it (-1: none) */
+function twoLargest(nums: Uint32Array): [number, number] {
+  let max = -1, max2 = -1;
+  for (let j = 0; j < nums.length; j++) {
+    const bin = nums[j];
+    if (bin > max) {
+      max2 = max;
+      max = bin;
+    } else if (bin > max2 && bin < max) max2 = bin;
+  }
+  return [max, max2];
 }
 
 /**
@@ -312,9 +313,6 @@ class LazyRef implements RefIndex, BinMap {
     private readonly nums: Uint32Array,
     /** byte offset of each bin's record, in file order */
     private readonly offs: Float64Array,
-    /** the largest bin number and the largest one below it (-1: none) */
-    private readonly max: number,
-    private readonly max2: number,
   ) {}
 
   get bins(): BinMap {
@@ -329,7 +327,7 @@ class LazyRef implements RefIndex, BinMap {
   private locate(): void {
     if (this.direct || this.slotBin) return;
     const n = this.nBin;
-    const max = this.max, max2 = this.max2;
+    const [max, max2] = twoLargest(this.nums);
     // (bin numbers out of range are reported by the hash table's pass, in file order)
     // the first bin of max2's level: (8^l - 1) / 7 for the largest l with that at most max2
     let base = 0;

@@ -4,7 +4,7 @@
  * when they end after the minimum offset from the linear index and start before the offset of
  * the first bin to the right; then sorted, de-nested and merged).
  */
-import { binFirst, binParent, nBins, shr } from './binning.js';
+import { binFirst, binParent, nBins, reg2bins, shr } from './binning.js';
 import type { Chunk, IndexData, RefIndex } from './format.js';
 
 export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: number): Chunk[] {
@@ -40,31 +40,14 @@ export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: num
     bin++;
   }
 
-  // the bins of reg2bins, level by level, without building the list
   const off: Chunk[] = [];
-  let sh = minShift + 3 * depth;
-  const cap = 2 ** sh;
-  const e = (end >= cap ? cap : end) - 1;
-  if (beg <= e) {
-    let t = 0;
-    for (let l = 0; l <= depth; l++) {
-      const unit = 2 ** sh;
-      const last = t + Math.floor(e / unit);
-      for (let bn = t + Math.floor(beg / unit); bn <= last; bn++) {
-        const b = bins.get(bn);
-        if (!b) continue;
-        const cs = b.chunks;
-        for (let k = 0; k < cs.length; k++) {
-          const c = cs[k];
-          if (c.v > minOff && c.u < maxOff) off.push({ u: c.u, v: c.v });
-        }
-      }
-      sh -= 3;
-      t += 2 ** (3 * l);
-    }
+  for (const bn of reg2bins(beg, end, minShift, depth)) {
+    const b = bins.get(bn);
+    if (!b) continue;
+    for (const c of b.chunks) if (c.v > minOff && c.u < maxOff) off.push({ u: c.u, v: c.v });
   }
   if (off.length === 0) return off;
-  if (off.length > 1) off.sort((a, b) => a.u - b.u);
+  off.sort((a, b) => a.u - b.u);
   // drop chunks contained in the previous one
   let l = 0;
   for (let i = 1; i < off.length; i++) if (off[l].v < off[i].v) off[++l] = off[i];
