@@ -7,7 +7,8 @@
  *      (reused while the data stamp is the same); each run serves a fresh copy of it
  *      (a cache ingested before the vectors table had scalar indexes gets them, as ingest builds them now)
  *   2. `serve` runs as a child process (loopback, no tokens); the bench waits for its in-memory read
- *      model (/healthz readModel: ready), then a warm-up runs 300 of the queries (every kind)
+ *      model and similar's in-memory vectors (/healthz readModel, similarModel: ready), then a
+ *      warm-up runs 300 of the queries (every kind)
  *   3. load: 100 connections for 60 s (10 s with --quick) → errors (socket errors, timeouts, non-2xx)
  *      must be 0, p99 at most 250 ms; throughput, server CPU ms per request (/proc/PID/stat) reported;
  *      per-route latency from /metrics
@@ -218,7 +219,7 @@ function routeDiff(a: Awaited<ReturnType<typeof routeStats>>, b: Awaited<ReturnT
 
 export interface LoadRun {
   data: string; records: number; distinctQueries: number; kinds: Record<string, number>;
-  warmupS: number; loadS: number; recoveryS: number; readModel: string; readModelS: number;
+  warmupS: number; loadS: number; recoveryS: number; readModel: string; similarModel: string; readModelS: number;
   main: Phase; withIngest: Phase & { ingestStatus: string; ingestRecords: number };
   rssAfterWarmupMB: number; rssPeakMB: number; rssAfterRecoveryMB: number; rssChange: number;
   /** server CPU (user + system) per request during the load phase */
@@ -247,14 +248,17 @@ export async function runLoad(root: string, opts: { quick: boolean; log: (m: str
   try {
     // the server builds its in-memory read model of the store at start (store/read-model.ts): wait for it
     const tm = performance.now();
-    let state = '';
+    // and loads the vectors `similar` reads (embed/vector-model.ts): wait for both
+    let state = '', similarState = '';
     for (let i = 0; i < 600; i++) {
-      state = String(((await (await fetch(`${srv.url}/healthz`)).json()) as { readModel?: string }).readModel ?? 'unknown');
-      if (state !== 'building') break;
+      const h = (await (await fetch(`${srv.url}/healthz`)).json()) as { readModel?: string; similarModel?: string };
+      state = String(h.readModel ?? 'unknown');
+      similarState = String(h.similarModel ?? 'unknown');
+      if (state !== 'building' && similarState !== 'building') break;
       await sleep(500);
     }
     const readModelS = (performance.now() - tm) / 1000;
-    log(`  read model: ${state} after ${readModelS.toFixed(1)} s`);
+    log(`  read model: ${state}, similar's vectors: ${similarState}, after ${readModelS.toFixed(1)} s`);
     // warm-up: the first 300 queries (every kind; the list is shuffled) at low concurrency, each must answer 200
     const tw = performance.now();
     const bad: string[] = [];
@@ -305,7 +309,7 @@ export async function runLoad(root: string, opts: { quick: boolean; log: (m: str
     if (st.status !== 'running' && st.status !== 'done') failures.push(`ingest job ${st.status}`);
     return {
       data: name, records: Number(JSON.parse(fs.readFileSync(vcf.replace(/\.vcf\.gz$/, '.stamp.json'), 'utf8')).records), distinctQueries: queries.length, kinds,
-      warmupS, loadS, recoveryS: RECOVERY_S, readModel: state, readModelS, main, withIngest: { ...during, ingestStatus: st.status, ingestRecords: st.records },
+      warmupS, loadS, recoveryS: RECOVERY_S, readModel: state, similarModel: similarState, readModelS, main, withIngest: { ...during, ingestStatus: st.status, ingestRecords: st.records },
       rssAfterWarmupMB, rssPeakMB, rssAfterRecoveryMB, rssChange, serverCpuMsPerRequest, routes, cachedIngestS: cache.ingestS, pass: failures.length === 0, failures,
     };
   } finally {
@@ -335,7 +339,7 @@ export const loadCase: CustomCase = {
         { label: `throughput (${CONNECTIONS} clients, ${r.loadS} s)`, value: `${f(r.main.throughput)} req/s (${f(r.main.requests)} requests)` },
         { label: 'latency p50 / p90 / p99 (ms)', value: `${r.main.p50} / ${r.main.p90} / ${r.main.p99}` },
         { label: 'server CPU per request (ms, user + system)', value: r.serverCpuMsPerRequest.toFixed(1) },
-        { label: 'read model at start', value: `${r.readModel} after ${r.readModelS.toFixed(1)} s` },
+        { label: 'read model, similar vectors at start', value: `${r.readModel}, ${r.similarModel} after ${r.readModelS.toFixed(1)} s` },
         { label: 'errors (socket, timeout, non-2xx)', value: `${r.main.errors}, ${r.main.timeouts}, ${r.main.non2xx}` },
         { label: 'RSS after warm-up → 30 s after load (MB)', value: `${r.rssAfterWarmupMB.toFixed(0)} → ${r.rssAfterRecoveryMB.toFixed(0)} (${(r.rssChange * 100).toFixed(1)}%; peak ${r.rssPeakMB.toFixed(0)})` },
         { label: 'during an ingest: req/s, p99 (ms), errors', value: `${f(r.withIngest.throughput)}, ${r.withIngest.p99}, ${r.withIngest.errors + r.withIngest.timeouts + r.withIngest.non2xx} (ingest ${r.withIngest.ingestStatus}, ${f(r.withIngest.ingestRecords)} records)` },

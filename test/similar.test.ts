@@ -14,9 +14,9 @@ import * as lancedb from '@lancedb/lancedb';
 import { ROOT, SKIP_BCFTOOLS } from './helpers/shared.js';
 import { BIN, runCli, sh } from './helpers/cli.js';
 import { ingestFiles } from '../src/store/ingest.js';
-import { carriers, openForRead, queryVariants } from '../src/store/query.js';
+import { carriers, openForRead, queryVariants, shareReadHandles } from '../src/store/query.js';
 import { resolveWorkspace } from '../src/store/workspace.js';
-import { similarVariants } from '../src/embed/similar.js';
+import { prewarmSimilar, similarModelStatus, similarVariants, type SimilarQuery } from '../src/embed/similar.js';
 import { vectorBytes } from '../src/embed/features.js';
 
 const COHORT = path.join(ROOT, 'examples', 'cohort.vcf.gz');
@@ -197,4 +197,37 @@ test('recompute rule: a cohort split by samples into two files, ingested one aft
     if (firstOnly.get(r.key) !== r.fvec) changed++;
   }
   assert.ok(changed > rows.length / 2, `vectors recomputed with the second file's carriers (${changed} changed)`);
+});
+
+test("the server's in-memory vectors (vector-model.ts) give the same answers as LanceDB: one file and two, every query form", async () => {
+  const db = path.join(tmpRoot, 'ws-two');
+  await ingestFiles([COHORT], { db, noGraph: true });
+  const one = path.join(tmpRoot, 'ws-one');
+  await ingestFiles([COHORT], { db: one, noGraph: true });
+  await ingestFiles([TRIO], { db, noGraph: true });
+  const trioKey = (await vectorRows(db)).find((r) => r.file_id === 2)!.key;
+  const [chrom, pos] = missense.split(':');
+  const queries: SimilarQuery[] = [
+    { variant: missense, k: 10 }, { variant: missense, k: 3 }, { variant: missense, k: 40 }, { variant: `${chrom}:${pos}`, k: 5 },
+    { variant: missense, k: 8, by: 'carriers' }, { variant: missense, k: 10, region: chrom }, { variant: missense, k: 10, gene: 'MTHFR' },
+    { variant: missense, k: 10, include: 'QUAL>20' }, { variant: trioKey, k: 12 },
+  ];
+  for (const dir of [one, db]) {
+    const direct = [];
+    for (const q of queries) direct.push(q.variant === trioKey && dir === one ? null : await withStore(dir, (s) => similarVariants(s, q)));
+    const unshare = shareReadHandles();
+    try {
+      const s = await openForRead(dir);
+      assert.equal(similarModelStatus(s), 'none');
+      await prewarmSimilar(s);
+      assert.equal(similarModelStatus(s), 'ready', 'the prewarm loads the vectors');
+      for (let i = 0; i < queries.length; i++) {
+        if (!direct[i]) continue;
+        assert.deepEqual(await similarVariants(s, queries[i]), direct[i], `${dir} ${JSON.stringify(queries[i])}`);
+      }
+      await assert.rejects(similarVariants(s, { variant: `${chrom}:1:A:C` }), /no stored variant/);
+    } finally {
+      await unshare();
+    }
+  }
 });

@@ -202,13 +202,21 @@ export async function buildServer(opts: ServerOptions = {}): Promise<VcfAgentSer
     },
   });
   const swaggerUi = (await import('@fastify/swagger-ui')).default;
+  // the in-memory copy of the vectors table `similar` reads (embed/vector-model.ts), loaded by the prewarm above
+  const similarModelStatus = async (): Promise<string> => {
+    if (!workspaceExists(resolveWorkspace(opts.db))) return 'none';
+    const [store, sim] = await Promise.all([storeQuery.openForRead(opts.db), import('../embed/similar.js')]);
+    return sim.similarModelStatus(store);
+  };
+
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- health and metrics -----------------------------------------------------------------------
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'liveness: ok, version, workspace, jobs running, state of the in-memory read model (off, none, building, ready)' } }, async () => ({
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'liveness: ok, version, workspace, jobs running, state of the in-memory read model and of the in-memory vectors of similar (off, none, building, ready)' } }, async () => ({
     status: 'ok', version: VERSION, workspace: ws.dir, store: fs.existsSync(ws.lanceDir), jobsActive: jobs.active(), auth: tokens.length > 0,
     readModel: await storeQuery.readModelStatus(opts.db).catch(() => 'error'),
+    similarModel: await similarModelStatus().catch(() => 'error'),
   }));
   app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', security: [{ bearer: [] }] } }, async (_req, reply) => {
     reply.type(metrics.registry.contentType);
