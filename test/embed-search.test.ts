@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Int32, Schema, Utf8 } from 'apache-arrow';
 import { FEATURE_DIM, featureVector, type VariantDescriptor } from '../src/embed/features.js';
-import { Coalescer, ensureVectorIndex, planUsesIndex, recallAtK, searchPlan, vectorSearch, vectorSearchMany, vectorType } from '../src/embed/search.js';
+import { ensureVectorIndex, planUsesIndex, recallAtK, searchPlan, vectorSearch, vectorType } from '../src/embed/search.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-embed-search-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -79,62 +79,11 @@ test('ANN index above the threshold, prefilter, recall@10 against brute force', 
   }
   recall /= queries.length;
   recallF /= queries.length;
-
-  // several query vectors in one call: each gets the rows of its own search (through the index, with and without a prefilter)
-  for (const where of [undefined, `chrom = '${queries[0].chrom}'`]) {
-    const many = await vectorSearchMany(table, queries.slice(0, 9).map((r) => r.fvec), { column: 'fvec', k: 12, select: ['vid'], where, refineFactor: 2 });
-    assert.equal(many.length, 9);
-    for (let i = 0; i < 9; i++) {
-      const own = await vectorSearch(table, queries[i].fvec, { column: 'fvec', k: 12, select: ['vid'], where, refineFactor: 2 });
-      assert.deepEqual(many[i].map((r) => [r.vid, r._distance]), own.map((r) => [r.vid, r._distance]), `query ${i}, where ${where}`);
-    }
-  }
   t.diagnostic(`recall@10 ${recall.toFixed(3)}, with prefilter ${recallF.toFixed(3)} (30 queries, 4,000 rows, ${built.reason})`);
   assert.ok(recall >= 0.9, `recall@10 ${recall}`);
   assert.ok(recallF >= 0.9, `recall@10 with prefilter ${recallF}`);
   table.close();
   db.close();
-});
-
-test('Coalescer: a lone call runs at once; calls arriving while `parallel` run share the next call; results in order; errors reach the whole batch', async () => {
-  const calls: Array<{ group: string; inputs: number[] }> = [];
-  const gates: Array<() => void> = [];
-  const c = new Coalescer<number, number>(async (group, inputs) => {
-    calls.push({ group, inputs: [...inputs] });
-    await new Promise<void>((r) => gates.push(r));
-    if (inputs.includes(-1)) throw new Error('bad input');
-    return inputs.map((x) => x * 10);
-  }, 1, 3);
-  const first = c.call('a', 1);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(calls, [{ group: 'a', inputs: [1] }], 'a lone call runs at once');
-  const waiting = [2, 3, 4, 5].map((x) => c.call('a', x));
-  const other = c.call('b', 7);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(calls.map((x) => x.group), ['a', 'b'], 'another group does not wait');
-  gates.shift()!(); // a:[1] ends: the next call takes 3 of the 4 waiting (maxBatch)
-  assert.equal(await first, 10);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(calls[2], { group: 'a', inputs: [2, 3, 4] });
-  while (gates.length) { gates.shift()!(); await new Promise((r) => setImmediate(r)); }
-  assert.deepEqual(await Promise.all(waiting), [20, 30, 40, 50]);
-  assert.equal(await other, 70);
-  assert.deepEqual(calls.map((x) => x.inputs), [[1], [7], [2, 3, 4], [5]]);
-  // an error rejects every input of its call, and the group goes on
-  const blocker = c.call('a', 0);
-  const bad = [c.call('a', 1), c.call('a', -1)];
-  await new Promise((r) => setImmediate(r));
-  gates.shift()!();
-  assert.equal(await blocker, 0);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(calls.at(-1)!.inputs, [1, -1]);
-  gates.shift()!();
-  await assert.rejects(bad[0], /bad input/);
-  await assert.rejects(bad[1], /bad input/);
-  const after = c.call('a', 6);
-  await new Promise((r) => setImmediate(r));
-  gates.shift()!();
-  assert.equal(await after, 60);
 });
 
 test('recall counted by distance: ties at the k-th distance are not misses', () => {

@@ -103,7 +103,7 @@ export interface SearchOptions {
   distanceType?: DistanceType;
   /** IVF partitions to probe (default 20) */
   nprobes?: number;
-  /** IVF_PQ: re-rank k × refineFactor candidates on full vectors (default 4) */
+  /** re-rank k × refineFactor candidates on full vectors (default 4; 0: none, distances are those of the index's quantized vectors) */
   refineFactor?: number;
   /** HNSW candidates (default max(64, efPerK × k)) */
   ef?: number;
@@ -115,77 +115,19 @@ export interface SearchOptions {
 
 export type SearchRow = Record<string, unknown> & { _distance: number };
 
-function buildQuery(table: lancedb.Table, queries: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>, o: SearchOptions): lancedb.VectorQuery {
+function buildQuery(table: lancedb.Table, query: ArrayLike<number>, o: SearchOptions): lancedb.VectorQuery {
   const k = o.k ?? 10;
-  const many = queries.length > 0 && typeof queries[0] !== 'number' ? (queries as ReadonlyArray<ArrayLike<number>>) : [queries as ArrayLike<number>];
-  let q = table.query().nearestTo(Array.from(many[0]));
-  for (let i = 1; i < many.length; i++) q = q.addQueryVector(Array.from(many[i]));
-  q = q.column(o.column).distanceType(o.distanceType ?? 'cosine').limit(k);
+  let q = table.query().nearestTo(Array.from(query)).column(o.column).distanceType(o.distanceType ?? 'cosine').limit(k);
   if (o.where) q = q.where(o.where);
   if (o.select) q = q.select([...o.select, '_distance']);
   if (o.exact) return q.bypassVectorIndex();
-  return q.nprobes(o.nprobes ?? 20).refineFactor(o.refineFactor ?? 4).ef(o.ef ?? Math.max(64, (o.efPerK ?? 4) * k));
+  q = q.nprobes(o.nprobes ?? 20).ef(o.ef ?? Math.max(64, (o.efPerK ?? 4) * k));
+  return o.refineFactor === 0 ? q : q.refineFactor(o.refineFactor ?? 4);
 }
 
 /** The k nearest rows (nearest first) with their `_distance`. */
 export async function vectorSearch(table: lancedb.Table, query: ArrayLike<number>, o: SearchOptions): Promise<SearchRow[]> {
   return (await buildQuery(table, query, o).toArray()) as SearchRow[];
-}
-
-/**
- * The k nearest rows of each of several query vectors in one LanceDB call (a multi-vector query:
- * each vector is searched on its own, with the same options, and its rows come back tagged with
- * its index). One call saves LanceDB's fixed cost per query (plan, index and column reads, Arrow
- * transfer): measured on the 1M-record bench trio, 12.2 ms of CPU per search alone, 9.0 in
- * batches of 8; the rows of each vector are the same as those of its own search (checked on 128
- * searches, with and without a prefilter).
- */
-export async function vectorSearchMany(table: lancedb.Table, queries: ReadonlyArray<ArrayLike<number>>, o: SearchOptions): Promise<SearchRow[][]> {
-  if (queries.length === 1) return [await vectorSearch(table, queries[0], o)];
-  const out: SearchRow[][] = queries.map(() => []);
-  if (!queries.length) return out;
-  for (const r of (await buildQuery(table, queries, o).toArray()) as Array<SearchRow & { query_index?: unknown }>) {
-    out[Number(r.query_index)].push(r); // rows are Arrow row proxies: query_index stays on them
-  }
-  return out;
-}
-
-/**
- * Concurrent calls of the same group become one call of `run` with all their inputs (one result per
- * input, in order): up to `parallel` calls per group run at once, and inputs that arrive while they
- * run wait for the next one, at most `maxBatch` per call. A lone call runs at once, so nothing waits
- * on an idle server; under load the waiting inputs share one call.
- */
-export class Coalescer<Q, R> {
-  private groups = new Map<string, { running: number; queue: Array<{ q: Q; resolve: (r: R) => void; reject: (e: unknown) => void }> }>();
-
-  constructor(private readonly run: (group: string, inputs: Q[]) => Promise<R[]>, private readonly parallel = 2, private readonly maxBatch = 32) {}
-
-  call(group: string, q: Q): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      let g = this.groups.get(group);
-      if (!g) this.groups.set(group, (g = { running: 0, queue: [] }));
-      g.queue.push({ q, resolve, reject });
-      this.pump(group, g);
-    });
-  }
-
-  private pump(group: string, g: { running: number; queue: Array<{ q: Q; resolve: (r: R) => void; reject: (e: unknown) => void }> }): void {
-    while (g.running < this.parallel && g.queue.length) {
-      const batch = g.queue.splice(0, this.maxBatch);
-      g.running++;
-      let p: Promise<R[]>;
-      try { p = this.run(group, batch.map((b) => b.q)); } catch (e) { p = Promise.reject(e); }
-      p.then(
-        (rs) => { for (let i = 0; i < batch.length; i++) batch[i].resolve(rs[i]); },
-        (e) => { for (const b of batch) b.reject(e); },
-      ).finally(() => {
-        g.running--;
-        if (g.running === 0 && !g.queue.length) this.groups.delete(group);
-        else this.pump(group, g);
-      });
-    }
-  }
 }
 
 /** The query plan LanceDB will run (shows `ANNSubIndex` / `ANNIvfPartition` when the index is used). */

@@ -11,7 +11,7 @@ import { catalog, isSharedReadHandle, parseRegion, queryVariants } from '../stor
 import { sqlStr, visibleFilterOf, type LanceStore } from '../store/tables.js';
 import { readModelEnabled } from '../store/read-model.js';
 import { FEATURE_VERSION, whyText } from './features.js';
-import { Coalescer, planUsesIndex, searchPlan, vectorSearchMany, type SearchOptions, type SearchRow } from './search.js';
+import { planUsesIndex, searchPlan, vectorSearch, type SearchOptions } from './search.js';
 import { openVectors, splitKey } from './vectors.js';
 import { vectorModel, vectorModelSettled, vectorModelState, type VectorModel } from './vector-model.js';
 import { searchText, type TextSearchOptions } from './text-store.js';
@@ -149,18 +149,31 @@ async function usesIndex(table: import('@lancedb/lancedb').Table, version: numbe
 }
 
 /**
- * Query settings of the feature-vector search: refine 2 and ef max(64, 2 × fetch) instead of the
- * defaults (4, 4 × fetch). Measured on the 1M-record bench trio (40 seeded queries, compacted
- * store): recall@10 0.993 for both, at about 13 instead of 16 ms of CPU per search.
+ * Re-ranking of the ANN candidates on full vectors: the search asks LanceDB for refine × fetch
+ * candidates by the index's quantized distances (no refine there) and ranks them here by exact
+ * cosine distance on their full vectors (from the vector model in the server, selected with the
+ * hits otherwise), keeping the nearest `fetch`: LanceDB's own refine, without reading each
+ * candidate's vector from the table again. Feature vectors: refine 2, ef max(64, 2 × fetch)
+ * (measured on the 1M-record bench trio, 40 seeded queries, compacted store: recall@10 0.993, as
+ * with the defaults 4 and 4 × fetch, at about 13 instead of 16 ms of CPU per search; ranking here
+ * instead: 80 queries, recall@10 0.990 both ways, 8.0 instead of 9.4-10.8 ms). Carrier sketches:
+ * LanceDB's defaults, 4 and 4 × fetch.
  */
-const FEATURE_SEARCH = { refineFactor: 2, efPerK: 2 } as const;
+const REFINE: Record<'features' | 'carriers', number> = { features: 2, carriers: 4 };
+
+/** 1 - cosine similarity in float64, NaN for a zero vector (LanceDB drops those rows) */
+function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : NaN;
+}
 
 /**
  * Rows fetched first for k hits: k + 1 (a row beyond the k-th shows whether the k-th distance is
- * tied), rounded up to 8 × a power of two. The search options (and so the hits) then depend on k
- * only through this number, so concurrent searches of k 8..15 (or 16..31) share one call (below),
- * and an answer does not depend on what it was batched with. More rows are fetched when rows
- * superseded by a newer file were dropped or the last row fetched ties with the k-th.
+ * tied), rounded up to 8 × a power of two, so small k still re-rank 16 or more candidates
+ * (measured with REFINE on the 1M-record bench trio, 80 seeded queries: recall 0.995 / 0.990 /
+ * 0.986 at k 5 / 10 / 20). More rows are fetched when rows superseded by a newer file were dropped
+ * or the last row fetched ties with the k-th.
  */
 export function fetchFor(k: number): number {
   let f = 8;
@@ -181,35 +194,6 @@ function hydrate(vm: VectorModel, rows: Row[]): Row[] | undefined {
     out.push(vm.hitRow(i, r._distance));
   }
   return out;
-}
-
-/**
- * Per vectors table: concurrent key lookups (one `key IN (...)` query per visibility filter) and
- * concurrent searches with the same options (one multi-vector query) are run together. Measured
- * on the 1M-record trio: a key lookup costs 3.0 ms of CPU alone and 0.5 in batches of 8; a search
- * 12.2 and 9.0 (search.ts vectorSearchMany). The server, with many requests in flight, gets the
- * saving; a lone call runs at once as before.
- */
-interface Batchers {
-  keys: Coalescer<string, Row[]>;
-  searches: Coalescer<{ qv: Float32Array; o: SearchOptions }, SearchRow[]>;
-}
-const batchers = new WeakMap<import('@lancedb/lancedb').Table, Batchers>();
-
-function batchersOf(table: import('@lancedb/lancedb').Table): Batchers {
-  let b = batchers.get(table);
-  if (!b) {
-    b = {
-      keys: new Coalescer(async (vis, keys) => {
-        const uniq = [...new Set(keys)];
-        const rows = (await table.query().where(`(${vis}) AND key IN (${uniq.map(sqlStr).join(',')})`).select(QUERY_COLUMNS).toArray()) as Row[];
-        return keys.map((k) => rows.filter((r) => r.key === k));
-      }),
-      searches: new Coalescer((_id, qs) => vectorSearchMany(table, qs.map((q) => q.qv), qs[0].o)),
-    };
-    batchers.set(table, b);
-  }
-  return b;
 }
 
 /** per table: whether every row is visible under `vis`, by table version (then no visibility prefilter is needed) */
@@ -245,11 +229,10 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
     // the query variant
     const spec = q.variant.trim();
     const isKey = spec.split(':').length >= 4;
-    const batch = batchersOf(table);
     // the server's in-memory copy of the visible vectors rows, once loaded (shared read handles only)
     const vm = keep ? vectorModel(store, table, vis) : undefined;
     let cand: Row[];
-    if (isKey) cand = vm ? vm.rowsOfKey(spec).map((i) => vm.queryRow(i)) : await batch.keys.call(vis, spec);
+    if (isKey) cand = vm ? vm.rowsOfKey(spec).map((i) => vm.queryRow(i)) : ((await table.query().where(`(${vis}) AND key = ${sqlStr(spec)}`).select(QUERY_COLUMNS).toArray()) as Row[]);
     else {
       const m = /^(.+):([\d,]+)$/.exec(spec);
       if (!m) throw new VcfError('USAGE', `bad VARIANT "${spec}" (expected CHROM:POS:REF:ALT or CHROM:POS)`, {}, 'usage');
@@ -290,17 +273,28 @@ export async function similarVariants(store: LanceStore, q: SimilarQuery, textOp
     let fetch = fetchFor(k);
     let hits: Row[] = [];
     const byDistance = (a: Row, b: Row): number => num(a._distance) - num(b._distance) || (a.key as string).localeCompare(b.key as string);
+    const rf = REFINE[by === 'carriers' ? 'carriers' : 'features'];
     for (;;) {
       const search = (select: string[]): Promise<Row[]> => {
-        const o: SearchOptions = { column, k: fetch, where: filter || undefined, select, ...(by === 'features' ? FEATURE_SEARCH : {}) };
-        return batch.searches.call(JSON.stringify(o), { qv, o });
+        const o: SearchOptions = { column, k: rf * fetch, ef: Math.max(64, rf * fetch), refineFactor: 0, where: filter || undefined, select };
+        return vectorSearch(table, qv, o);
       };
       // with the vector model the search returns keys and file ids only: the rest comes from memory
       // (a row it does not hold, were the table to change under it, sends this search to LanceDB)
-      let rows = vm ? hydrate(vm, await search(HIT_KEY_COLUMNS)) : undefined;
-      rows ??= await search(HIT_COLUMNS);
-      hits = (await newestOnly(table, rows, vis, oneFile, vm)).sort(byDistance);
-      if (rows.length < fetch) break;
+      let cands = vm ? hydrate(vm, await search(HIT_KEY_COLUMNS)) : undefined;
+      cands ??= await search(HIT_COLUMNS);
+      // re-ranked by exact distance (REFINE): the nearest `fetch`
+      const rows: Row[] = [];
+      for (const c of cands) {
+        const d = cosineDistance(qv, toF32(c[column]));
+        if (Number.isNaN(d)) continue;
+        const r: Row = { _distance: d };
+        for (const col of HIT_COLUMNS) r[col] = c[col];
+        rows.push(r);
+      }
+      rows.sort(byDistance).length = Math.min(rows.length, fetch);
+      hits = await newestOnly(table, rows, vis, oneFile, vm);
+      if (cands.length < rf * fetch) break;
       if (hits.length >= k + 1 && num(rows[rows.length - 1]._distance) > num(hits[k - 1]._distance)) break;
       fetch *= 4;
     }

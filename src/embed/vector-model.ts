@@ -1,14 +1,16 @@
 /**
  * The server's in-memory copy of the visible rows of the `vectors` table (vectors.ts), for
- * `similar` (similar.ts): key, file_id, feature_version, the hit columns, and the feature and
- * carrier vectors as two flat Float32Arrays, with a position index per chromosome to find a key's
- * rows. With it `similar` asks LanceDB only for the ANN search itself, returning keys and file ids
- * (the query variant's vectors and each hit's columns and vectors come from memory).
+ * `similar` (similar.ts): key, file_id, feature_version, the hit columns, the feature vectors as
+ * one flat Float32Array and the carrier sketches stored once per distinct sketch, with a position
+ * index per chromosome to find a key's rows. With it `similar` asks LanceDB only for the ANN search
+ * itself, returning keys and file ids (the query variant's vectors and each candidate's columns and
+ * vectors come from memory).
  *
  * Why: on the 1M-record bench trio a `similar` request cost ~16 ms of CPU, of which the query
- * vector lookup (a `key =` query) was ~3 ms and taking the hits' vectors and columns with the
- * search ~4 ms; it was 1/6 of the load bench's requests and ~85% of the server's CPU. Memory: ~1 KB
- * a row (the vectors are 208 + 40 float32), ~1 GB for the 1M trio.
+ * vector lookup (a `key =` query) was ~3 ms and reading the candidates' vectors and columns ~4 ms;
+ * `similar` was 1/6 of the load bench's requests and ~85% of the server's CPU. Memory: ~870 B a
+ * row (208 float32 of the feature vector; a trio's rows share 8 carrier sketches), 870 MiB of
+ * arrays for the 1M trio, loaded in ~15 s.
  *
  * Same rules as the variant read model (store/read-model.ts): only for shared read handles (the
  * long-running server), tied to the visible-files filter (a committed file's rows never change;
@@ -37,61 +39,121 @@ function lowerBound(a: Int32Array, x: number, lo = 0, hi = a.length): number {
 export class VectorModel {
   readonly n: number;
   private readonly fv: Float32Array;
-  private readonly cv: Float32Array;
+  /** carrier sketches, deduplicated (a pure function of the carrier set: a trio has 8 distinct ones): row → sketch id */
+  private readonly cvIds: Int32Array;
+  private readonly sketches = new VectorSet(CARRIER_SKETCH_DIM);
   private readonly pos: Int32Array;
   private readonly nCarriers: Int32Array;
   private readonly fileIds: Int32Array;
   private readonly versions: Int32Array;
   private readonly af: Float64Array;
   private readonly afNull: Uint8Array;
-  /** string columns, one Arrow vector per loaded batch; `starts[b]` is batch b's first row */
-  private readonly strings = new Map<StringColumn, Vector[]>();
-  private readonly starts: Int32Array;
+  /** the key column: UTF-8 bytes and offsets */
+  private keyBytes: Buffer;
+  private readonly keyOffsets: Int32Array;
+  /** the other string columns, dictionary-coded (-1: null) */
+  private readonly coded = new Map<Exclude<StringColumn, 'key'>, { codes: Int32Array; dict: string[] }>();
   /** chromosome → its rows sorted by pos */
   private readonly chroms = new Map<string, { rows: Int32Array; pos: Int32Array }>();
 
-  private constructor(n: number, batches: Array<{ numRows: number; getChild(name: string): Vector | null }>) {
+  /** while loading: the dictionaries being built, the key bytes so far, each chromosome's rows, rows added */
+  private loading?: { codes: Map<string, Map<string, number>>; keyBytes: Buffer; byChrom: Map<string, number[]>; at: number };
+
+  private constructor(n: number) {
     this.n = n;
     this.fv = new Float32Array(n * FEATURE_DIM);
-    this.cv = new Float32Array(n * CARRIER_SKETCH_DIM);
+    this.cvIds = new Int32Array(n);
     this.pos = new Int32Array(n);
     this.nCarriers = new Int32Array(n);
     this.fileIds = new Int32Array(n);
     this.versions = new Int32Array(n);
     this.af = new Float64Array(n);
     this.afNull = new Uint8Array(n);
-    for (const c of STRING_COLUMNS) this.strings.set(c, []);
-    this.starts = new Int32Array(batches.length);
-    const byChrom = new Map<string, number[]>();
-    let at = 0;
-    batches.forEach((b, bi) => {
-      this.starts[bi] = at;
-      const child = (name: string): Vector => {
-        const v = b.getChild(name);
-        if (!v) throw new Error(`vector model: no column ${name}`);
-        return v;
-      };
-      for (const c of STRING_COLUMNS) this.strings.get(c)!.push(child(c));
-      copyVectors(child('fvec'), FEATURE_DIM, this.fv, at);
-      copyVectors(child('cvec'), CARRIER_SKETCH_DIM, this.cv, at);
-      this.pos.set(child('pos').toArray() as Int32Array, at);
-      this.nCarriers.set(child('n_carriers').toArray() as Int32Array, at);
-      this.fileIds.set(child('file_id').toArray() as Int32Array, at);
-      this.versions.set(child('feature_version').toArray() as Int32Array, at);
-      let i = at;
-      for (const x of child('af') as Iterable<number | null>) {
-        if (x === null || x === undefined) this.afNull[i] = 1;
-        else this.af[i] = x;
+    // values are copied out of the batches: an Arrow column read from IPC is a view of its whole
+    // batch's body, so keeping one would keep every column of the batch (the vectors twice)
+    const codes = new Map<string, Map<string, number>>();
+    for (const c of STRING_COLUMNS) {
+      if (c === 'key') continue;
+      this.coded.set(c, { codes: new Int32Array(n), dict: [] });
+      codes.set(c, new Map());
+    }
+    this.keyOffsets = new Int32Array(n + 1);
+    this.keyBytes = Buffer.alloc(0);
+    this.loading = { codes, keyBytes: Buffer.allocUnsafe(Math.max(1024, n * 24)), byChrom: new Map(), at: 0 };
+  }
+
+  /** copy one loaded batch's rows (the batch is not kept: each is freed before the next is read) */
+  private add(b: { numRows: number; getChild(name: string): Vector | null }): void {
+    const L = this.loading!;
+    const { codes, byChrom, at } = L;
+    let keyBytes = L.keyBytes;
+    if (at + b.numRows > this.n) throw new Error(`vector model: more rows read than the ${this.n} counted`);
+    const child = (name: string): Vector => {
+      const v = b.getChild(name);
+      if (!v) throw new Error(`vector model: no column ${name}`);
+      return v;
+    };
+    // keys: their UTF-8 bytes copied as they are (no string per row)
+    let i = at;
+    for (const d of child('key').data) {
+      const offs = d.valueOffsets as Int32Array, vals = d.values as Uint8Array;
+      for (let r = 0; r < d.length; r++) {
+        const from = offs[d.offset + r], to = offs[d.offset + r + 1];
+        const need = this.keyOffsets[i] + to - from;
+        if (need > keyBytes.length) {
+          const grown = Buffer.allocUnsafe(Math.max(need, keyBytes.length * 2));
+          keyBytes.copy(grown, 0, 0, this.keyOffsets[i]);
+          keyBytes = grown;
+        }
+        keyBytes.set(vals.subarray(from, to), this.keyOffsets[i]);
+        this.keyOffsets[i + 1] = need;
         i++;
       }
+    }
+    for (const [c, col] of this.coded) {
+      const ids = codes.get(c)!;
       i = at;
-      for (const c of child('chrom') as Iterable<string>) {
-        let a = byChrom.get(c);
-        if (!a) byChrom.set(c, (a = []));
-        a.push(i++);
+      for (const x of child(c) as Iterable<string | null>) {
+        let id = -1;
+        if (x !== null && x !== undefined) {
+          id = ids.get(x) ?? -1;
+          if (id < 0) {
+            id = col.dict.length;
+            col.dict.push(x);
+            ids.set(x, id);
+          }
+        }
+        col.codes[i++] = id;
       }
-      at += b.numRows;
-    });
+    }
+    copyVectors(child('fvec'), FEATURE_DIM, this.fv, at);
+    this.sketches.addAll(child('cvec'), this.cvIds, at);
+    this.pos.set(child('pos').toArray() as Int32Array, at);
+    this.nCarriers.set(child('n_carriers').toArray() as Int32Array, at);
+    this.fileIds.set(child('file_id').toArray() as Int32Array, at);
+    this.versions.set(child('feature_version').toArray() as Int32Array, at);
+    i = at;
+    for (const x of child('af') as Iterable<number | null>) {
+      if (x === null || x === undefined) this.afNull[i] = 1;
+      else this.af[i] = x;
+      i++;
+    }
+    i = at;
+    for (const c of child('chrom') as Iterable<string>) {
+      let a = byChrom.get(c);
+      if (!a) byChrom.set(c, (a = []));
+      a.push(i++);
+    }
+    L.keyBytes = keyBytes;
+    L.at += b.numRows;
+  }
+
+  /** the chromosome index, once every batch is in */
+  private finish(): void {
+    const { keyBytes, byChrom, at } = this.loading!;
+    const n = this.n;
+    this.loading = undefined;
+    this.keyBytes = Buffer.from(keyBytes.subarray(0, this.keyOffsets[n])); // a copy of the used part
     if (at !== n) throw new Error(`vector model: ${at} rows read, ${n} counted`);
     for (const [c, list] of byChrom) {
       const rows = Int32Array.from(list).sort((x, y) => this.pos[x] - this.pos[y] || x - y);
@@ -100,9 +162,10 @@ export class VectorModel {
   }
 
   private str(c: StringColumn, i: number): string | null {
-    let lo = 0, hi = this.starts.length;
-    while (hi - lo > 1) { const m = (lo + hi) >>> 1; if (this.starts[m] <= i) lo = m; else hi = m; }
-    return (this.strings.get(c)![lo].get(i - this.starts[lo]) as string | null) ?? null;
+    if (c === 'key') return this.keyBytes.toString('utf8', this.keyOffsets[i], this.keyOffsets[i + 1]);
+    const col = this.coded.get(c)!;
+    const id = col.codes[i];
+    return id < 0 ? null : col.dict[id];
   }
 
   /** rows at chrom:pos, in storage order */
@@ -135,7 +198,7 @@ export class VectorModel {
   }
 
   cvec(i: number): Float32Array {
-    return this.cv.subarray(i * CARRIER_SKETCH_DIM, (i + 1) * CARRIER_SKETCH_DIM);
+    return this.sketches.get(this.cvIds[i]);
   }
 
   /** row i with the columns `similar` reads of its query variant */
@@ -157,9 +220,12 @@ export class VectorModel {
     const n = await table.countRows(vis);
     if (n > readModelMaxRows()) return null;
     const cols = [...STRING_COLUMNS, 'pos', 'af', 'n_carriers', 'file_id', 'feature_version', 'fvec', 'cvec'];
-    const batches: Array<{ numRows: number; getChild(name: string): Vector | null }> = [];
-    for await (const b of table.query().where(vis).select(cols) as AsyncIterable<{ numRows: number; getChild(name: string): Vector | null }>) batches.push(b);
-    return new VectorModel(n, batches);
+    const m = new VectorModel(n);
+    // batch by batch: holding every batch until the end doubled the memory at load and left it
+    // with the process (measured: 2.3 GB RSS after loading the 1M trio, vs ~1.1 GB)
+    for await (const b of table.query().where(vis).select(cols) as AsyncIterable<{ numRows: number; getChild(name: string): Vector | null }>) m.add(b);
+    m.finish();
+    return m;
   }
 }
 
@@ -171,6 +237,48 @@ function copyVectors(v: Vector, dim: number, out: Float32Array, at: number): voi
     const vals = (child.values as Float32Array).subarray((child.offset + d.offset * dim), (child.offset + (d.offset + d.length) * dim));
     out.set(vals, row * dim);
     row += d.length;
+  }
+}
+
+/** distinct vectors of one dimension, each stored once (found by a hash of its bits) */
+class VectorSet {
+  private readonly list: Float32Array[] = [];
+  private readonly byHash = new Map<number, number[]>();
+  constructor(readonly dim: number) {}
+
+  get(id: number): Float32Array {
+    return this.list[id];
+  }
+
+  /** the ids of a FixedSizeList<Float32> vector's rows, into `ids` from row `at` */
+  addAll(v: Vector, ids: Int32Array, at: number): void {
+    const dim = this.dim;
+    let row = at;
+    for (const d of v.data) {
+      const child = d.children[0];
+      const vals = child.values as Float32Array;
+      const bits = new Int32Array(vals.buffer, vals.byteOffset, vals.length);
+      for (let r = 0; r < d.length; r++) {
+        const o = child.offset + (d.offset + r) * dim;
+        let h = 0x811c9dc5;
+        for (let i = 0; i < dim; i++) h = Math.imul(h ^ bits[o + i], 0x01000193);
+        let same = this.byHash.get(h);
+        let id = -1;
+        for (const c of same ?? []) {
+          const x = this.list[c];
+          let eq = true;
+          for (let i = 0; i < dim && eq; i++) eq = Object.is(x[i], vals[o + i]);
+          if (eq) { id = c; break; }
+        }
+        if (id < 0) {
+          id = this.list.length;
+          this.list.push(vals.slice(o, o + dim));
+          if (!same) this.byHash.set(h, (same = []));
+          same.push(id);
+        }
+        ids[row++] = id;
+      }
+    }
   }
 }
 
