@@ -185,13 +185,13 @@ const QUERY_COLUMNS = ['key', 'file_id', 'fvec', 'cvec', 'feature_version'];
 const HIT_COLUMNS = ['key', 'chrom', 'pos', 'gene', 'impact', 'vtype', 'af', 'n_carriers', 'fvec', 'cvec', 'file_id'];
 const HIT_KEY_COLUMNS = ['key', 'file_id'];
 
-/** search rows (key, file_id, _distance) with their HIT_COLUMNS from the vector model; undefined when one is not there */
+/** the HIT_COLUMNS of search rows (key, file_id) from the vector model; undefined when one is not there */
 function hydrate(vm: VectorModel, rows: Row[]): Row[] | undefined {
   const out: Row[] = [];
   for (const r of rows) {
     const i = vm.find(r.key as string, num(r.file_id));
     if (i < 0) return undefined;
-    out.push(vm.hitRow(i, r._distance));
+    out.push(vm.hitRow(i));
   }
   return out;
 }

@@ -21,7 +21,7 @@
  */
 import type { Table as LanceTable } from '@lancedb/lancedb';
 import type { Vector } from 'apache-arrow';
-import { readModelEnabled, readModelMaxRows } from '../store/read-model.js';
+import { lowerBound, readModelEnabled, readModelMaxRows, VisibleModels } from '../store/read-model.js';
 import type { LanceStore } from '../store/tables.js';
 import { CARRIER_SKETCH_DIM, FEATURE_DIM } from './features.js';
 import { splitKey } from './vectors.js';
@@ -30,11 +30,6 @@ type Row = Record<string, unknown>;
 
 const STRING_COLUMNS = ['key', 'chrom', 'gene', 'impact', 'vtype'] as const;
 type StringColumn = (typeof STRING_COLUMNS)[number];
-
-function lowerBound(a: Int32Array, x: number, lo = 0, hi = a.length): number {
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < x) lo = m + 1; else hi = m; }
-  return lo;
-}
 
 export class VectorModel {
   readonly n: number;
@@ -57,7 +52,7 @@ export class VectorModel {
   private readonly chroms = new Map<string, { rows: Int32Array; pos: Int32Array }>();
 
   /** while loading: the dictionaries being built, the key bytes so far, each chromosome's rows, rows added */
-  private loading?: { codes: Map<string, Map<string, number>>; keyBytes: Buffer; byChrom: Map<string, number[]>; at: number };
+  private loading?: { codes: Map<string, Map<string, number>>; keyBytes: Buffer; byChrom: Map<number, number[]>; at: number };
 
   private constructor(n: number) {
     this.n = n;
@@ -138,11 +133,12 @@ export class VectorModel {
       else this.af[i] = x;
       i++;
     }
-    i = at;
-    for (const c of child('chrom') as Iterable<string>) {
-      let a = byChrom.get(c);
-      if (!a) byChrom.set(c, (a = []));
-      a.push(i++);
+    // each chromosome's rows, by its dictionary code
+    const chromCodes = this.coded.get('chrom')!.codes;
+    for (i = at; i < at + b.numRows; i++) {
+      let a = byChrom.get(chromCodes[i]);
+      if (!a) byChrom.set(chromCodes[i], (a = []));
+      a.push(i);
     }
     L.keyBytes = keyBytes;
     L.at += b.numRows;
@@ -155,9 +151,10 @@ export class VectorModel {
     this.loading = undefined;
     this.keyBytes = Buffer.from(keyBytes.subarray(0, this.keyOffsets[n])); // a copy of the used part
     if (at !== n) throw new Error(`vector model: ${at} rows read, ${n} counted`);
+    const names = this.coded.get('chrom')!.dict;
     for (const [c, list] of byChrom) {
       const rows = Int32Array.from(list).sort((x, y) => this.pos[x] - this.pos[y] || x - y);
-      this.chroms.set(c, { rows, pos: Int32Array.from(rows, (r) => this.pos[r]) });
+      this.chroms.set(names[c], { rows, pos: Int32Array.from(rows, (r) => this.pos[r]) });
     }
   }
 
@@ -207,11 +204,11 @@ export class VectorModel {
   }
 
   /** row i with the columns `similar` reads of a hit */
-  hitRow(i: number, distance: unknown): Row {
+  hitRow(i: number): Row {
     return {
       key: this.str('key', i), chrom: this.str('chrom', i), pos: this.pos[i], gene: this.str('gene', i), impact: this.str('impact', i),
       vtype: this.str('vtype', i), af: this.afNull[i] ? null : this.af[i], n_carriers: this.nCarriers[i],
-      fvec: this.fvec(i), cvec: this.cvec(i), file_id: this.fileIds[i], _distance: distance,
+      fvec: this.fvec(i), cvec: this.cvec(i), file_id: this.fileIds[i],
     };
   }
 
@@ -282,42 +279,22 @@ class VectorSet {
   }
 }
 
-interface Slot { vis: string; model?: VectorModel; tooLarge?: boolean; failedAt?: number; loading?: Promise<void> }
-const slots = new WeakMap<LanceStore, Slot>();
+const vectorModels = new VisibleModels<VectorModel>();
 
 /**
  * The vector model of a shared store for the visible filter `vis`: ready → the model; else starts
  * loading it in the background (once per filter) and returns undefined (`similar` reads LanceDB).
  */
 export function vectorModel(store: LanceStore, table: LanceTable, vis: string): VectorModel | undefined {
-  if (!readModelEnabled()) return undefined;
-  const slot = slots.get(store);
-  if (slot && slot.vis === vis && (slot.tooLarge || slot.failedAt === undefined || Date.now() - slot.failedAt < 5000)) return slot.model;
-  const next: Slot = { vis };
-  slots.set(store, next); // the old model (another filter) is dropped here
-  next.loading = VectorModel.load(table, vis).then(
-    (m) => {
-      if (slots.get(store) !== next) return;
-      if (m) next.model = m;
-      else next.tooLarge = true;
-    },
-    () => { next.failedAt = Date.now(); }, // tried again 5 s later
-  );
-  return undefined;
+  return readModelEnabled() ? vectorModels.get(store, vis, () => VectorModel.load(table, vis)) : undefined;
 }
 
 /** settles when the model being loaded for `store` (if any) is ready or has failed; for tests and benchmarks */
-export async function vectorModelSettled(store: LanceStore): Promise<boolean> {
-  const slot = slots.get(store);
-  await slot?.loading;
-  return !!slot?.model;
+export function vectorModelSettled(store: LanceStore): Promise<boolean> {
+  return vectorModels.settled(store);
 }
 
-/** 'building' while a model is being loaded for `store`, 'ready' once loaded, else 'none' */
+/** 'building' while a model is being loaded for `store`, 'ready' once loaded, else 'none' or 'too-large' */
 export function vectorModelState(store: LanceStore): 'none' | 'building' | 'ready' | 'too-large' {
-  const slot = slots.get(store);
-  if (!slot) return 'none';
-  if (slot.model) return 'ready';
-  if (slot.tooLarge) return 'too-large';
-  return slot.failedAt === undefined ? 'building' : 'none';
+  return vectorModels.state(store);
 }

@@ -40,7 +40,7 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
-function lowerBound(a: Int32Array | Float64Array, x: number, lo = 0, hi = a.length): number {
+export function lowerBound(a: Int32Array | Float64Array, x: number, lo = 0, hi = a.length): number {
   while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < x) lo = m + 1; else hi = m; }
   return lo;
 }
@@ -316,9 +316,6 @@ export class ReadModel {
   }
 }
 
-interface Slot { vis: string; model?: ReadModel; tooLarge?: boolean; failedAt?: number; loading?: Promise<void> }
-const slots = new WeakMap<LanceStore, Slot>();
-
 export function readModelEnabled(): boolean {
   return process.env.VCF_AGENT_READ_MODEL !== '0';
 }
@@ -334,34 +331,71 @@ export function readModelMaxRows(): number {
 }
 
 /**
+ * Per store, the one in-memory model of a kind for the store's current visible-files filter
+ * (the variant read model here; embed/vector-model.ts for `similar`): `get` returns it when ready,
+ * else starts loading it in the background (once per filter) and returns undefined, so the caller
+ * reads LanceDB meanwhile. A model of another filter is dropped when a new one is asked for; a
+ * load that failed is tried again 5 s later; a store over the row cap (the loader returns null)
+ * stays with LanceDB until its visible files change.
+ */
+export class VisibleModels<M> {
+  private readonly slots = new WeakMap<LanceStore, { vis: string; model?: M; tooLarge?: boolean; failedAt?: number; loading?: Promise<void> }>();
+
+  get(store: LanceStore, vis: string, load: () => Promise<M | null>): M | undefined {
+    const slot = this.slots.get(store);
+    if (slot && slot.vis === vis && (slot.tooLarge || slot.failedAt === undefined || Date.now() - slot.failedAt < 5000)) return slot.model;
+    const next: { vis: string; model?: M; tooLarge?: boolean; failedAt?: number; loading?: Promise<void> } = { vis };
+    this.slots.set(store, next); // the old model (another filter) is dropped here
+    next.loading = load().then(
+      (m) => {
+        if (this.slots.get(store) !== next) return;
+        if (m) next.model = m;
+        else next.tooLarge = true; // over the row cap: LanceDB answers, until the visible files change
+      },
+      () => { next.failedAt = Date.now(); }, // e.g. a table being rewritten: tried again 5 s later
+    );
+    return undefined;
+  }
+
+  /** whether the store was found over the row cap for the visible filter `vis` */
+  tooLarge(store: LanceStore, vis: string): boolean {
+    const slot = this.slots.get(store);
+    return !!slot && slot.vis === vis && !!slot.tooLarge;
+  }
+
+  /** settles when the model being loaded for `store` (if any) is ready or has failed; for tests and benchmarks */
+  async settled(store: LanceStore): Promise<boolean> {
+    const slot = this.slots.get(store);
+    await slot?.loading;
+    return !!slot?.model;
+  }
+
+  /** 'building' while a model is being loaded for `store`, 'ready' once loaded, 'too-large' over the cap, else 'none' */
+  state(store: LanceStore): 'none' | 'building' | 'ready' | 'too-large' {
+    const slot = this.slots.get(store);
+    if (!slot) return 'none';
+    if (slot.model) return 'ready';
+    if (slot.tooLarge) return 'too-large';
+    return slot.failedAt === undefined ? 'building' : 'none';
+  }
+}
+
+const variantModels = new VisibleModels<ReadModel>();
+
+/**
  * The read model of a (shared) store for the visible filter `vis`: ready → the model; else starts
  * building it in the background (once per filter) and returns undefined (the caller queries LanceDB).
  */
 export function readModel(store: LanceStore, vis: string, columns: string[]): ReadModel | undefined {
-  const slot = slots.get(store);
-  if (slot && slot.vis === vis && (slot.tooLarge || slot.failedAt === undefined || Date.now() - slot.failedAt < 5000)) return slot.model;
-  const next: Slot = { vis };
-  slots.set(store, next); // the old model (another filter) is dropped here
-  next.loading = ReadModel.load(store, vis, columns).then(
-    (m) => {
-      if (slots.get(store) !== next) return;
-      if (m) next.model = m;
-      else next.tooLarge = true; // over the row cap: LanceDB answers, until the visible files change
-    },
-    () => { next.failedAt = Date.now(); }, // e.g. a table being rewritten: tried again 5 s later
-  );
-  return undefined;
+  return variantModels.get(store, vis, () => ReadModel.load(store, vis, columns));
 }
 
 /** whether the store was found over the row cap for the visible filter `vis` (its queries go to LanceDB) */
 export function readModelTooLarge(store: LanceStore, vis: string): boolean {
-  const slot = slots.get(store);
-  return !!slot && slot.vis === vis && !!slot.tooLarge;
+  return variantModels.tooLarge(store, vis);
 }
 
 /** settles when the model being built for `store` (if any) is ready or has failed; for tests and benchmarks */
-export async function readModelSettled(store: LanceStore): Promise<boolean> {
-  const slot = slots.get(store);
-  await slot?.loading;
-  return !!slot?.model;
+export function readModelSettled(store: LanceStore): Promise<boolean> {
+  return variantModels.settled(store);
 }
