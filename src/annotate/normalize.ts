@@ -22,6 +22,9 @@
  * - `-d snps|indels|both|all|exact` (`any` = `all`, `none` = `exact`, `-D` = `exact`) drops a
  *   record when one of the same kind at the same position was kept: on input, and again among the
  *   records written in one flush of the sorting window.
+ * - `-a` atomizes every record as it is read, before everything above (see norm-atomize.ts): MNPs
+ *   and complex variants become SNVs and indels, overlapping atoms get a `*` allele (or, with
+ *   `--atom-overlaps .`, missing genotypes); the closing "total" counts the atomized records.
  *
  * bcftools 1.16 behaviours reproduced on purpose (the differential tests pin them): the variant
  * type of a record is computed once and not refreshed after -c s changed its alleles; records it
@@ -30,7 +33,9 @@
  * Deliberate differences: (1) records on contigs or with INFO/FORMAT keys the header does not
  * define are written (bcftools cannot write them and stops); (2) where bcftools reads past the
  * values of a record (joining a Number=G field with one value per sample) we read missing values;
- * (3) errors are one line and exit 2 (bcftools: 255); (4) `-a/--atomize` is not implemented.
+ * (3) errors are one line and exit 2 (bcftools: 255); (4) with `-a`, where bcftools 1.16 crashes
+ * (string FORMAT Number=R fields narrower than `.,.`, `--old-rec-tag` with a new tag and `-m -`)
+ * we write the records its code describes.
  *
  * `normalizeAllele()` is the same left-alignment and trimming for one REF/ALT pair, for variant keys.
  */
@@ -51,6 +56,7 @@ import {
 } from './norm-record.js';
 import { splitRecord, setOldRecTag, type NormContext } from './norm-split.js';
 import { mergeRecords } from './norm-merge.js';
+import { atomizeRecord } from './norm-atomize.js';
 
 export { FastaReader } from './fasta.js';
 
@@ -80,6 +86,10 @@ export interface NormOptions {
   removeDuplicates?: boolean;
   /** -N */
   doNotNormalize?: boolean;
+  /** -a: decompose MNPs and complex variants */
+  atomize?: boolean;
+  /** --atom-overlaps: '*' (default) or '.' */
+  atomOverlaps?: string;
   oldRecTag?: string;
   /** -s: with -m+, a PASS record's FILTER replaces the joined FILTER */
   strictFilter?: boolean;
@@ -132,6 +142,9 @@ interface Plan {
   doIndels: boolean;
   strictFilter: boolean;
   siteWin: number;
+  atomize: boolean;
+  /** -a: overlapping atoms get the `*` allele (false: `--atom-overlaps .`) */
+  atomStar: boolean;
 }
 
 export function parseNormPlan(opts: NormOptions): Plan {
@@ -173,12 +186,19 @@ export function parseNormPlan(opts: NormOptions): Plan {
     else if (d === 'exact' || d === 'none') rmdup = PAIR_EXACT;
     else throw usageError(`-d/--rm-dup: "${d}" is not recognised (snps, indels, both, all or exact)`, 'NORM_USAGE');
   }
-  if (opts.fasta === undefined && !op && !rmdup) throw usageError('norm needs something to do: -f (left-align against a reference), -m (split or join) or -d (remove duplicates)', 'NORM_USAGE');
+  let atomStar = true;
+  if (opts.atomOverlaps !== undefined) {
+    if (opts.atomOverlaps[0] === '*') atomStar = true;
+    else if (opts.atomOverlaps[0] === '.') atomStar = false;
+    else throw usageError(`--atom-overlaps expects '*' or ., got "${opts.atomOverlaps}"`, 'NORM_USAGE');
+  }
+  const atomize = !!opts.atomize;
+  if (opts.fasta === undefined && !op && !rmdup && !atomize) throw usageError('norm needs something to do: -a (atomize), -f (left-align against a reference), -m (split or join) or -d (remove duplicates)', 'NORM_USAGE');
   if (op === 'split' && rmdup) throw usageError('-d/-D cannot be combined with -m - (split)', 'NORM_USAGE');
   if (opts.keepSum !== undefined && opts.keepSum.toLowerCase() !== 'ad') throw usageError('--keep-sum: only AD is supported', 'NORM_USAGE');
   const siteWin = opts.siteWin ?? 1000;
   if (!Number.isInteger(siteWin)) throw usageError(`-w/--site-win expects an integer, got ${siteWin}`, 'NORM_USAGE');
-  return { checkRef, exit, op, collapse, rmdup, doIndels: !opts.doNotNormalize, strictFilter: !!opts.strictFilter, siteWin };
+  return { checkRef, exit, op, collapse, rmdup, doIndels: !opts.doNotNormalize, strictFilter: !!opts.strictFilter, siteWin, atomize, atomStar };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -742,37 +762,39 @@ export async function norm(opts: NormOptions): Promise<NormResult> {
     const nS = header.samples.length;
     for await (const rec of src.records) {
       for (const n of notices.splice(0)) warn(n);
-      const line = NormRec.from(rec, nS);
-      stats.total++;
-      if (inDup && inDup.isDup(line)) continue;
-      const last = buf.last;
-      if (last && last.chrom !== line.chrom) await buf.flush(buf.lines.length);
-      let split = false;
-      if (plan.op === 'split') {
-        split = true;
-        if (plan.collapse !== COLLAPSE_BOTH && plan.collapse !== COLLAPSE_ANY) {
-          if (!(line.variantTypes & plan.collapse)) split = false;
-        }
-        if (split && line.nAllele > 2) {
-          stats.split++;
-          for (const part of splitRecord(ctx, line)) {
-            const r = normalizeLine(st, part);
-            if (r) buf.insert(r);
+      const read = NormRec.from(rec, nS);
+      for (const line of plan.atomize ? atomizeRecord(ctx, read, plan.atomStar) : [read]) {
+        stats.total++;
+        if (inDup && inDup.isDup(line)) continue;
+        const last = buf.last;
+        if (last && last.chrom !== line.chrom) await buf.flush(buf.lines.length);
+        let split = false;
+        if (plan.op === 'split') {
+          split = true;
+          if (plan.collapse !== COLLAPSE_BOTH && plan.collapse !== COLLAPSE_ANY) {
+            if (!(line.variantTypes & plan.collapse)) split = false;
           }
-        } else split = false;
-      }
-      if (!split) {
-        const r = normalizeLine(st, line);
-        if (r) buf.insert(r);
-      }
-      const top = buf.last;
-      if (top) {
-        let j = 0;
-        for (const l of buf.lines) {
-          if (top.pos - l.pos < plan.siteWin) break;
-          j++;
+          if (split && line.nAllele > 2) {
+            stats.split++;
+            for (const part of splitRecord(ctx, line)) {
+              const r = normalizeLine(st, part);
+              if (r) buf.insert(r);
+            }
+          } else split = false;
         }
-        if (j > 0) await buf.flush(j);
+        if (!split) {
+          const r = normalizeLine(st, line);
+          if (r) buf.insert(r);
+        }
+        const top = buf.last;
+        if (top) {
+          let j = 0;
+          for (const l of buf.lines) {
+            if (top.pos - l.pos < plan.siteWin) break;
+            j++;
+          }
+          if (j > 0) await buf.flush(j);
+        }
       }
     }
     for (const n of notices.splice(0)) warn(n);

@@ -6,8 +6,10 @@ import { addRegionOptions, regionArgs } from './options.js';
 export function register(program: Command): void {
   const cmd = program
     .command('norm')
-    .description('left-align and normalise indels against a reference, check REF, split or join multi-allelic records, remove duplicates (bcftools norm)')
+    .description('left-align and normalise indels against a reference, check REF, split or join multi-allelic records, atomize MNPs, remove duplicates (bcftools norm)')
     .argument('<file>', 'input VCF, or - for stdin')
+    .option('-a, --atomize', 'decompose MNPs and complex variants into SNVs and indels (before -m, -f and -d)')
+    .option('--atom-overlaps <*|.>', "with -a: overlapping alleles get the star allele (*, default) or missing genotypes (.)")
     .option('-f, --fasta-ref <file>', 'reference FASTA (plain or bgzipped; .fai/.gzi are built when missing)')
     .option('-c, --check-ref <e|w|x|s>', 'on a REF mismatch: exit (e, default), warn (w), exclude (x) or set/fix (s)')
     .option('-m, --multiallelics <-|+type>', 'split (-) or join (+) multi-allelic records; type: snps, indels, both (default) or any')
@@ -38,6 +40,8 @@ export function register(program: Command): void {
         checkRef: o.checkRef as string | undefined,
         multiallelics: o.multiallelics as string | undefined,
         doNotNormalize: !!o.doNotNormalize,
+        atomize: !!o.atomize,
+        atomOverlaps: o.atomOverlaps as string | undefined,
         rmDup: o.rmDup as string | undefined,
         removeDuplicates: !!o.removeDuplicates,
         oldRecTag: o.oldRecTag as string | undefined,
