@@ -23,7 +23,7 @@ import type { Chunk, IndexData, RefIndex } from './index/format.js';
 import { queryChunks } from './index/query.js';
 import { findIndex, indexCandidates, loadIndex, requireBgzfVcf, tabixInterval } from './index/vcf-index.js';
 import {
-  endIsInteger, loadRegions, parseOverlapMode, recordSpan, resolveContigs,
+  endIsInteger, loadRegions, parseOverlapMode, recordSpan, recordSpanTo, resolveContigs,
   type Interval, type OverlapMode, type RegionSet,
 } from './regions.js';
 
@@ -34,9 +34,27 @@ export interface RegionReaderOptions {
   cacheBytes?: number;
 }
 
-const DEFAULT_CACHE = 8 << 20;
+const DEFAULT_CACHE = 1 << 20;
 
 const BATCH = 2048;
+
+/** bytes of the buffers the lines of VCF records are copied into */
+const LINES = 1 << 20;
+
+/** A walk over the regions of a VCF (see RegionReader.fill). */
+interface Walk {
+  plans: RegionPlan[];
+  /** the next plan to start */
+  i: number;
+  /** the region being read, and its chunks' progress (null between regions) */
+  plan: RegionPlan | null;
+  steps: ChunkSteps | null;
+  lr: BgzfLineReader;
+  mode: OverlapMode;
+  useEnd: boolean;
+  /** recordSpanTo's answer, reused */
+  span: [number, number];
+}
 
 interface RegionPlan {
   chrom: Buffer;
@@ -61,6 +79,9 @@ export class RegionReader {
   private readonly tids = new Map<string, number>();
   /** the cursor iterate() reads with */
   private cursor: BgzfCursor | null = null;
+  /** where region() copies the lines it hands out (see batchesOf for when it is reused) */
+  private lines: Buffer = Buffer.alloc(0);
+  private linesN = 0;
 
   private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile, bcf: BcfDictionary | null) {
     this.file = file;
@@ -150,33 +171,67 @@ export class RegionReader {
    * order. Synchronous: reads through the cache with blocking reads.
    */
   *iterate(set: RegionSet, overlap: OverlapMode = 1): Generator<VcfRecord> {
-    const useEnd = endIsInteger(this.header);
     if (this.bcf) {
-      const br = new BgzfByteReader(this.bgzf);
-      this.cursor = br;
-      const fmt = new BcfLineFormatter(this.bcf, this.header.samples.length, this.file, 1 << 16);
-      for (const p of this.plan(set)) yield* this.bcfRegion(br, fmt, p, overlap, useEnd);
+      yield* this.iterateBcf(set, overlap);
       return;
     }
-    const lr = new BgzfLineReader(this.bgzf);
-    this.cursor = lr;
-    for (const p of this.plan(set)) yield* this.region(lr, p, overlap, useEnd);
+    const w = this.walk(set, overlap);
+    const out: VcfRecord[] = [];
+    for (;;) {
+      const more = this.fill(w, out, BATCH);
+      yield* out;
+      out.length = 0;
+      if (!more) return;
+    }
   }
 
-  /** The records of one region. */
-  private *region(lr: BgzfLineReader, plan: RegionPlan, mode: OverlapMode, useEnd: boolean): Generator<VcfRecord> {
-    const { chrom, iv, prevEnd, chunks } = plan;
-    if (chunks.length === 0) return;
+  /**
+   * Start a walk over the regions of a VCF. Its records are copied out of the blocks (lines into
+   * this.lines), so the memory of a block can be reused as soon as the cache lets it go and the
+   * cursor has left it, i.e. from one region to the next.
+   */
+  private walk(set: RegionSet, mode: OverlapMode): Walk {
+    this.bgzf.recycle();
+    const lr = new BgzfLineReader(this.bgzf);
+    this.cursor = lr;
+    return { plans: this.plan(set), i: 0, plan: null, steps: null, lr, mode, useEnd: endIsInteger(this.header), span: [0, 0] };
+  }
+
+  /**
+   * Add the walk's next records to `out` until it holds `max`: true when there may be more, false
+   * when the last region is done. (A loop rather than generators: these few functions run for every
+   * line, and a short run, such as a thousand small regions, is over before V8 has optimised much.)
+   */
+  private fill(w: Walk, out: VcfRecord[], max: number): boolean {
+    for (;;) {
+      if (w.steps === null) {
+        if (w.i >= w.plans.length) return false;
+        const p = w.plans[w.i++];
+        this.bgzf.nextEpoch(w.lr.current);
+        if (p.chunks.length === 0) continue;
+        w.plan = p;
+        w.steps = new ChunkSteps(w.lr, p.chunks);
+      }
+      if (out.length >= max) return true;
+      if (!this.region(w, out, max)) w.steps = null;
+    }
+  }
+
+  /** Records of the walk's current region into `out`: true when it stopped because `out` is full, false when the region is done. */
+  private region(w: Walk, out: VcfRecord[], max: number): boolean {
+    const lr = w.lr;
+    const steps = w.steps!;
+    const { chrom, iv, prevEnd } = w.plan!;
     const qbeg = iv.beg - 1;
     const qend = iv.end;
     const header = this.header;
     const file = this.file;
     const clen = chrom.length;
+    const span = w.span;
     // the quick look at CHROM below needs a name without a tab (a tab ends the column)
     const quick = chrom.indexOf(9) < 0;
-    const steps = new ChunkSteps(lr, chunks);
     while (steps.step()) {
-      if (!lr.next()) return;
+      if (!lr.next()) return false;
       const buf = lr.buf;
       const s = lr.start;
       const e = lr.end;
@@ -202,7 +257,7 @@ export class RegionReader {
             v = v * 10 + d;
           }
           if (p < e && buf[p] === 9) {
-            if (v - 1 >= qend) return;
+            if (v - 1 >= qend) return false;
             overlaps = v - 1 >= qbeg;
           }
         }
@@ -212,14 +267,44 @@ export class RegionReader {
         if (typeof t === 'string') {
           throw new VcfError('VCF_RECORD_BAD_POS', `${t} (record at compressed offset ${Math.floor(lr.tell() / 65536)})`, { file });
         }
-        if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return;
+        if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return false;
         if (!(t.end > qbeg && qend > t.beg)) continue;
       }
-      const rec = new VcfRecord(buf, s, e, 0, header, file);
-      if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
-      const [b, en] = recordSpan(rec, mode, useEnd);
-      if (b <= prevEnd || en < iv.beg || b > iv.end) continue;
-      yield rec;
+      // the line (and a '\n') is copied out of the block: records never point into block memory,
+      // which is then reused for the next block while it is still in the CPU's caches
+      const n = e - s + 1;
+      let lb = this.lines;
+      let ln = this.linesN;
+      if (ln + n > lb.length) {
+        // a full buffer stays with the records that point into it
+        lb = this.lines = Buffer.allocUnsafe(Math.max(LINES, n));
+        ln = 0;
+      }
+      buf.copy(lb, ln, s, e);
+      lb[ln + n - 1] = 10;
+      const rec = new VcfRecord(lb, ln, ln + n - 1, 0, header, file);
+      if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, n);
+      recordSpanTo(rec, w.mode, w.useEnd, span);
+      if (span[0] <= prevEnd || span[1] < iv.beg || span[0] > iv.end) continue;
+      this.linesN = ln + n;
+      out.push(rec);
+      if (out.length >= max) return true;
+    }
+    return false;
+  }
+
+  /** The records of a BCF, region by region. */
+  private *iterateBcf(set: RegionSet, overlap: OverlapMode): Generator<VcfRecord> {
+    const useEnd = endIsInteger(this.header);
+    // records are printed into the formatter's buffer: block memory is reused from one region to the next
+    const bgzf = this.bgzf;
+    bgzf.recycle();
+    const br = new BgzfByteReader(bgzf);
+    this.cursor = br;
+    const fmt = new BcfLineFormatter(this.bcf!, this.header.samples.length, this.file, 1 << 16);
+    for (const p of this.plan(set)) {
+      bgzf.nextEpoch(br.current);
+      yield* this.bcfRegion(br, fmt, p, overlap, useEnd);
     }
   }
 
@@ -264,20 +349,36 @@ export class RegionReader {
 
   private async *batchesOf(set: RegionSet, overlap: OverlapMode, recycle: boolean): AsyncGenerator<VcfRecord[]> {
     let out: VcfRecord[] = [];
-    if (recycle) this.bgzf.recycle();
-    for (const rec of this.iterate(set, overlap)) {
-      out.push(rec);
-      if (out.length >= BATCH) {
+    if (this.bcf) {
+      for (const rec of this.iterateBcf(set, overlap)) {
+        out.push(rec);
+        if (out.length >= BATCH) {
+          yield out;
+          out = [];
+        }
+      }
+      if (out.length) yield out;
+      return;
+    }
+    const w = this.walk(set, overlap);
+    for (;;) {
+      const more = this.fill(w, out, BATCH);
+      if (out.length) {
         yield out;
-        // the consumer is done with the batch: blocks it pointed into may be reused, except the one being read
-        if (recycle) this.bgzf.nextEpoch(this.cursor?.current);
+        // the consumer is done with the batch: the lines buffer it pointed into is reused; records
+        // that are kept (records()) keep theirs, and the next lines go to a new one
+        if (recycle) this.linesN = 0;
+        else {
+          this.lines = Buffer.alloc(0);
+          this.linesN = 0;
+        }
         out = [];
       }
+      if (!more) return;
     }
-    if (out.length) yield out;
   }
 
-  /** Records one by one; each stays valid (block memory is not recycled). */
+  /** Records one by one; each stays valid (their lines are never overwritten). */
   async *records(set: RegionSet, overlap: OverlapMode = 1): AsyncGenerator<VcfRecord> {
     for await (const b of this.batchesOf(set, overlap, false)) yield* b;
   }

@@ -197,6 +197,7 @@ export async function readRegionsFile(file: string): Promise<Region[]> {
   let threeCols: boolean | undefined;
   let vcf = false;
   let first = true;
+  const bad = (what: string, lineNo: number) => new VcfError('REGIONS_FILE_SYNTAX', `${what}; expected tab-separated ${isBed ? 'CHROM, START, END (BED, 0-based)' : 'CHROM, POS[, END] (1-based)'}`, { file, line: lineNo });
   for await (const b of splitLines(input.chunks, file)) {
     for (let i = 0; i < b.n; i++) {
       const line = b.buf.toString('utf8', b.starts[i], b.ends[i]);
@@ -207,33 +208,33 @@ export async function readRegionsFile(file: string): Promise<Region[]> {
       }
       if (line.length === 0 || line[0] === '#') continue;
       const cols = line.split('\t');
-      const bad = (what: string) => new VcfError('REGIONS_FILE_SYNTAX', `${what}; expected tab-separated ${isBed ? 'CHROM, START, END (BED, 0-based)' : 'CHROM, POS[, END] (1-based)'}`, { file, line: lineNo });
-      const num = (k: number): number | null => {
-        const t = cols[k];
-        if (t === undefined) return null;
-        const d = parseDecimal(t, 0);
-        if (d.next === 0 || d.next !== t.length) return null;
-        return d.value;
-      };
-      if (cols.length < 2) throw bad('only one column');
-      let from = num(1);
-      if (from === null) throw bad(`column 2 ("${clip(cols[1])}") is not a position`);
+      if (cols.length < 2) throw bad('only one column', lineNo);
+      let from = wholeNumber(cols[1]);
+      if (from === null) throw bad(`column 2 ("${clip(cols[1])}") is not a position`, lineNo);
       let to: number | null;
       if (vcf) to = from;
       else {
-        if (threeCols === undefined) threeCols = cols.length >= 3 && num(2) !== null;
+        if (threeCols === undefined) threeCols = cols.length >= 3 && wholeNumber(cols[2]) !== null;
         if (threeCols) {
-          to = num(2);
-          if (to === null) throw bad(cols.length < 3 ? 'no END column (the first line had one)' : `column 3 ("${clip(cols[2])}") is not a position`);
+          to = wholeNumber(cols[2]);
+          if (to === null) throw bad(cols.length < 3 ? 'no END column (the first line had one)' : `column 3 ("${clip(cols[2])}") is not a position`, lineNo);
         } else to = from;
       }
       if (isBed) from++;
-      if (from < 0 || to < 0) throw bad('negative position');
+      if (from < 0 || to < 0) throw bad('negative position', lineNo);
       regions.push({ chrom: cols[0], beg: Math.max(from, 1), end: Math.min(to, MAX_COORD) });
     }
   }
   if (regions.length === 0) throw new VcfError('REGIONS_FILE_EMPTY', 'no regions in the file', { file });
   return regions;
+}
+
+/** A column that is one number as parseDecimal reads it (nothing before or after), or null. */
+function wholeNumber(t: string | undefined): number | null {
+  if (t === undefined) return null;
+  const d = parseDecimal(t, 0);
+  if (d.next === 0 || d.next !== t.length) return null;
+  return d.value;
 }
 
 function clip(s: string, n = 20): string {
@@ -417,10 +418,25 @@ export function infoEnd(rec: VcfRecord): number | null {
 
 /** The record's span [beg, end] (1-based) under an overlap mode, as htslib computes it. */
 export function recordSpan(rec: VcfRecord, mode: OverlapMode, useEnd: boolean): [number, number] {
+  const out: [number, number] = [0, 0];
+  recordSpanTo(rec, mode, useEnd, out);
+  return out;
+}
+
+/** recordSpan written into out[0] (start) and out[1] (end): no pair made per record. */
+export function recordSpanTo(rec: VcfRecord, mode: OverlapMode, useEnd: boolean, out: { 0: number; 1: number }): void {
   const pos = rec.pos;
-  if (mode === 0) return [pos, pos];
+  if (mode === 0) {
+    out[0] = pos;
+    out[1] = pos;
+    return;
+  }
   const rlen = recordLength(rec, useEnd);
-  if (mode === 1) return [pos, pos + rlen - 1];
+  out[1] = pos + rlen - 1;
+  if (mode === 1) {
+    out[0] = pos;
+    return;
+  }
   // variant: skip the prefix every ALT shares with REF
   let off = rlen;
   const b = rec.buf;
@@ -441,7 +457,7 @@ export function recordSpan(rec: VcfRecord, mode: OverlapMode, useEnd: boolean): 
       }
     }
   }
-  return [pos + off, pos + rlen - 1];
+  out[0] = pos + off;
 }
 
 export interface TargetsOptions {

@@ -37,6 +37,22 @@ export interface BinMap {
   values(): IterableIterator<Bin>;
 }
 
+/**
+ * Bins read straight from the index bytes, without decoding them into objects (the lazy view of
+ * an index file has it): what queryChunks needs of a bin, by the byte offset of its record.
+ */
+export interface RawBins {
+  /** byte offset of the bin's record, or -1 when the bin is not there */
+  rawOffset(bin: number): number;
+  /** the bin's loffset (CSI; TBI: from the linear index, as htslib update_loff) */
+  rawLoff(bin: number, p: number): number;
+  /** its number of chunks */
+  rawCount(p: number): number;
+  /** virtual offsets of its chunk k: start and end */
+  rawU(p: number, k: number): number;
+  rawV(p: number, k: number): number;
+}
+
 export interface RefIndex {
   /** bins by number */
   readonly bins: BinMap;
@@ -282,7 +298,7 @@ function readU64(b: Buffer, p: number, file: string): number {
 /** a bin table indexed by bin number is used when the largest bin number is at most this many times the bin count (plus a margin) */
 const DIRECT_SPREAD = 8;
 
-class LazyRef implements RefIndex, BinMap {
+class LazyRef implements RefIndex, BinMap, RawBins {
   /**
    * Where each bin's record is, by bin number: either a direct table (slot = bin number, holding
    * the bin's file-order position + 1, 0 = absent) when the numbers are dense, as they are for
@@ -380,6 +396,32 @@ class LazyRef implements RefIndex, BinMap {
 
   get order(): number[] {
     return Array.from(this.nums);
+  }
+
+  rawOffset(bin: number): number {
+    return this.find(bin);
+  }
+
+  rawLoff(bin: number, p: number): number {
+    if (this.csi) return readU64(this.b, p + 4, this.file);
+    if (bin >= nBins(5)) return 0;
+    const lin = this.linear;
+    const bot = binBot(bin, 5);
+    return bot < lin.length ? lin[bot] : 0;
+  }
+
+  rawCount(p: number): number {
+    const q = p + (this.csi ? 12 : 4);
+    const b = this.b;
+    return b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
+  }
+
+  rawU(p: number, k: number): number {
+    return readU64(this.b, p + (this.csi ? 16 : 8) + k * 16, this.file);
+  }
+
+  rawV(p: number, k: number): number {
+    return readU64(this.b, p + (this.csi ? 24 : 16) + k * 16, this.file);
   }
 
   get linear(): number[] {

@@ -5,7 +5,7 @@
  * the first bin to the right; then sorted, de-nested and merged).
  */
 import { binFirst, binParent, nBins, reg2bins, shr } from './binning.js';
-import type { Chunk, IndexData, RefIndex } from './format.js';
+import type { Chunk, IndexData, RawBins, RefIndex } from './format.js';
 
 export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: number): Chunk[] {
   if (beg < 0) beg = 0;
@@ -13,6 +13,8 @@ export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: num
   const { minShift, depth } = idx;
   const bins = ref.bins;
   const total = nBins(depth);
+  // an index file's bins are read from its bytes (no objects decoded per bin)
+  if (typeof (bins as Partial<RawBins>).rawOffset === 'function') return queryRaw(bins as unknown as RawBins, minShift, depth, total, beg, end);
 
   // min_off: loff of the lowest-level bin at or left of beg that exists
   let bin = binFirst(depth) + shr(beg, minShift);
@@ -46,6 +48,52 @@ export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: num
     if (!b) continue;
     for (const c of b.chunks) if (c.v > minOff && c.u < maxOff) off.push({ u: c.u, v: c.v });
   }
+  return settle(off);
+}
+
+/** queryChunks over bins read from the index bytes: the same steps, the same answer. */
+function queryRaw(raw: RawBins, minShift: number, depth: number, total: number, beg: number, end: number): Chunk[] {
+  let bin = binFirst(depth) + shr(beg, minShift);
+  let p = raw.rawOffset(bin);
+  while (p < 0 && bin) {
+    const first = (binParent(bin) << 3) + 1;
+    if (bin > first) bin--;
+    else bin = binParent(bin);
+    p = raw.rawOffset(bin);
+  }
+  const minOff = p >= 0 ? raw.rawLoff(bin, p) : 0;
+
+  let maxOff = Infinity;
+  bin = binFirst(depth) + shr(end - 1, minShift) + 1;
+  if (bin >= total) bin = 0;
+  for (;;) {
+    while (bin % 8 === 1) bin = binParent(bin);
+    if (bin === 0) break;
+    const q = raw.rawOffset(bin);
+    if (q >= 0 && raw.rawCount(q) > 0) {
+      maxOff = raw.rawU(q, 0);
+      break;
+    }
+    bin++;
+  }
+
+  const off: Chunk[] = [];
+  for (const bn of reg2bins(beg, end, minShift, depth)) {
+    const q = raw.rawOffset(bn);
+    if (q < 0) continue;
+    const n = raw.rawCount(q);
+    for (let k = 0; k < n; k++) {
+      const v = raw.rawV(q, k);
+      if (v <= minOff) continue;
+      const u = raw.rawU(q, k);
+      if (u < maxOff) off.push({ u, v });
+    }
+  }
+  return settle(off);
+}
+
+/** Sort the chunks, drop nested ones, resolve overlaps and merge those meeting in one block. */
+function settle(off: Chunk[]): Chunk[] {
   if (off.length === 0) return off;
   off.sort((a, b) => a.u - b.u);
   // drop chunks contained in the previous one
