@@ -36,7 +36,7 @@ export interface RegionReaderOptions {
 
 const DEFAULT_CACHE = 1 << 20;
 
-const BATCH = 2048;
+const BATCH = 512;
 
 /** bytes of the buffers the lines of VCF records are copied into */
 const LINES = 1 << 20;

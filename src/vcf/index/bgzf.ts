@@ -126,7 +126,7 @@ export interface BgzfFileOptions {
 }
 
 /** bytes inflated per step of a partial block (beyond what was asked for) */
-const PART_STEP = 8192;
+const PART_STEP = 4096;
 
 /** One open BGZF file: blocks by compressed offset, cached. */
 export class BgzfFile {
