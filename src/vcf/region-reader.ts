@@ -40,6 +40,8 @@ const BATCH = 512;
 
 /** bytes of the buffers the lines of VCF records are copied into */
 const LINES = 1 << 20;
+/** the most bytes of a block copied at a time (when the line is shorter) */
+const COPY_MAX = 1 << 15;
 
 /** A walk over the regions of a VCF (see RegionReader.fill). */
 interface Walk {
@@ -82,6 +84,15 @@ export class RegionReader {
   /** where region() copies the lines it hands out (see batchesOf for when it is reused) */
   private lines: Buffer = Buffer.alloc(0);
   private linesN = 0;
+  /**
+   * The last piece of a block copied into `lines`: source buffer and range, and where it went.
+   * Lines that follow in the same block are usually inside it: their records point into the copy,
+   * so a region's lines cost one copy rather than one each.
+   */
+  private copySrc: Buffer | null = null;
+  private copyFrom = 0;
+  private copyTo = 0;
+  private copyAt = 0;
 
   private constructor(file: string, header: VcfHeader, index: IndexData, indexPath: string, bgzf: BgzfFile, bcf: BcfDictionary | null) {
     this.file = file;
@@ -270,27 +281,52 @@ export class RegionReader {
         if (t.chromEnd - s !== clen || buf.compare(chrom, 0, clen, s, t.chromEnd) !== 0 || t.beg >= qend) return false;
         if (!(t.end > qbeg && qend > t.beg)) continue;
       }
-      // the line (and a '\n') is copied out of the block: records never point into block memory,
-      // which is then reused for the next block while it is still in the CPU's caches
-      const n = e - s + 1;
-      let lb = this.lines;
-      let ln = this.linesN;
-      if (ln + n > lb.length) {
-        // a full buffer stays with the records that point into it
-        lb = this.lines = Buffer.allocUnsafe(Math.max(LINES, n));
-        ln = 0;
-      }
-      buf.copy(lb, ln, s, e);
-      lb[ln + n - 1] = 10;
-      const rec = new VcfRecord(lb, ln, ln + n - 1, 0, header, file);
-      if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, n);
+      // records never point into block memory (it is reused for the next block while it is still in
+      // the CPU's caches): the line is read from a copy of the block's bytes from it on
+      let at: number;
+      if (buf === this.copySrc && s >= this.copyFrom && e < this.copyTo) at = this.copyAt + (s - this.copyFrom);
+      else at = this.copyOut(buf, s, e, lr.valid);
+      const rec = new VcfRecord(this.lines, at, at + (e - s), 0, header, file);
+      if (rec.nFixed < 8) throw tooFewColumns(rec.nFixed, file, 0, e - s + 1);
       recordSpanTo(rec, w.mode, w.useEnd, span);
       if (span[0] <= prevEnd || span[1] < iv.beg || span[0] > iv.end) continue;
-      this.linesN = ln + n;
       out.push(rec);
       if (out.length >= max) return true;
     }
     return false;
+  }
+
+  /**
+   * Copy buf[s, valid) (at most COPY_MAX bytes, but the whole line and the byte after it) into
+   * `lines`; valid < 0: only the line, and a '\n' after it. Returns where the line starts there.
+   */
+  private copyOut(buf: Buffer, s: number, e: number, valid: number): number {
+    let to: number;
+    if (valid < 0) to = e;
+    else {
+      to = Math.min(valid, s + COPY_MAX);
+      if (to < e + 1) to = e + 1;
+    }
+    const n = to - s + (valid < 0 ? 1 : 0);
+    let lb = this.lines;
+    let at = this.linesN;
+    if (at + n > lb.length) {
+      // a full buffer stays with the records that point into it
+      lb = this.lines = Buffer.allocUnsafe(Math.max(LINES, n));
+      at = 0;
+    }
+    buf.copy(lb, at, s, to);
+    if (valid < 0) {
+      lb[at + n - 1] = 10;
+      this.copySrc = null;
+    } else {
+      this.copySrc = buf;
+      this.copyFrom = s;
+      this.copyTo = to;
+      this.copyAt = at;
+    }
+    this.linesN = at + n;
+    return at;
   }
 
   /** The records of a BCF, region by region. */
@@ -372,6 +408,7 @@ export class RegionReader {
           this.lines = Buffer.alloc(0);
           this.linesN = 0;
         }
+        this.copySrc = null;
         out = [];
       }
       if (!more) return;

@@ -443,6 +443,12 @@ export class BgzfLineReader extends BgzfCursor {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
+  /**
+   * How far `buf` holds data after the line: when the line lies in a block, the bytes of
+   * buf[start, valid) are the block's (the line, its '\n' and whatever followed that was
+   * inflated); -1 when the line was joined from two blocks (buf holds only the line).
+   */
+  valid = -1;
 
   next(): boolean {
     let parts: Buffer[] | null = null;
@@ -476,6 +482,7 @@ export class BgzfLineReader extends BgzfCursor {
           this.buf = data;
           this.start = this.pos;
           this.end = nl > this.pos && data[nl - 1] === 13 ? nl - 1 : nl;
+          this.valid = lim;
         }
         this.pos = nl + 1;
         if (this.pos >= data.length) this.advance();
@@ -487,6 +494,7 @@ export class BgzfLineReader extends BgzfCursor {
   }
 
   private setJoined(parts: Buffer[]): true {
+    this.valid = -1;
     const b = Buffer.concat(parts);
     this.buf = b;
     this.start = 0;
