@@ -42,7 +42,8 @@
 import { VcfReader } from '../vcf/reader.js';
 import { VcfError, usageError } from '../vcf/errors.js';
 import type { VcfHeader } from '../vcf/header.js';
-import type { VcfRecord } from '../vcf/record.js';
+import { VcfRecord } from '../vcf/record.js';
+import { HtslibPrinter } from '../vcf/htslib-text.js';
 import { outputTypeFor, compressionLevelFor, type OutputType, type TextSink } from '../vcf/writer.js';
 import { openTextSink } from '../vcf/bcf/encode.js';
 import { viewHeaderText } from '../vcf/view.js';
@@ -600,12 +601,18 @@ class DupCheck {
   }
 }
 
+/** Where records go: printed as bcftools prints them (htslib's number and missing-value rules). */
 class Output {
   records = 0;
-  constructor(private sink: TextSink) {}
+  private readonly printer: HtslibPrinter;
+  constructor(private sink: TextSink, private readonly header: VcfHeader) {
+    this.printer = new HtslibPrinter(header);
+  }
   async write(line: NormRec): Promise<void> {
     this.records++;
-    const r = this.sink.writeLatin1(line.text() + '\n');
+    const text = line.text();
+    const rec = new VcfRecord(Buffer.from(text, 'latin1'), 0, text.length, line.lineNo, this.header, line.file);
+    const r = this.sink.writeLatin1((this.printer.line(rec) ?? text) + '\n');
     if (r) await r;
   }
 }
@@ -756,7 +763,7 @@ export async function norm(opts: NormOptions): Promise<NormResult> {
     }
     if (!opts.noVersion) extra.push(...provenanceLines('norm', opts.commandLine));
     await sink.write(viewHeaderText(header, { sitesOnly: false, dropFormatHeader: false, updateAC: false }, header.samples, extra));
-    out = new Output(sink);
+    out = new Output(sink, header);
     const buf = new Buffer1(st, out);
     const inDup = plan.rmdup ? new DupCheck(plan.rmdup) : null;
     const nS = header.samples.length;
