@@ -75,6 +75,23 @@ test('filters.vcf: output byte-identical to bcftools 1.16 for every filter/trim 
   assert.ok(records > 300, `only ${records} records compared`);
 });
 
+test('INFO entries with an empty value print as htslib prints them (text and flag keys alone, numbers as .)', { skip: SKIP_BCFTOOLS }, () => {
+  const file = path.join(tmp, 'empty-values.vcf');
+  fs.writeFileSync(file, [
+    '##fileformat=VCFv4.2', '##contig=<ID=1>',
+    '##INFO=<ID=S,Number=1,Type=String,Description="s">', '##INFO=<ID=F,Number=0,Type=Flag,Description="f">',
+    '##INFO=<ID=N,Number=1,Type=Integer,Description="n">', '##INFO=<ID=R,Number=1,Type=Float,Description="r">',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB',
+    '1\t1\t.\tA\tC\t.\t.\tS=;F=\tGT\t0/1\t0/0',
+    '1\t2\t.\tA\tC\t.\t.\tF=1;S=x;N=;R=\tGT\t0/1\t1/1',
+    '1\t3\t.\tA\tC,G\t.\t.\tN=3;S=\tGT\t1/2\t0/0',
+    '',
+  ].join('\n'));
+  // the record path (view without such options copies records byte for byte, as the README says)
+  for (const o of [['-i', 'POS>0'], ['-a'], ['-s', 'A', '-i', 'POS>0'], ['-c', '1']]) assertSame(file, o);
+});
+
 test('subset.vcf and bcftools\' view.vcf: -a, -c/-q types, -x, -p and -i with -s', { skip: SKIP_BCFTOOLS }, () => {
   for (const o of ['-a', '-a -s B', '-c 1:minor', '-q 0.3:minor -s ^A', '-p', '-P', '-U', '-x -s A,B']) assertSame(SUBSET, w(o));
   if (SKIP_SHARED) return;

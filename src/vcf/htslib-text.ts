@@ -67,7 +67,9 @@ export function normInfo(rec: VcfRecord, header: VcfHeader): string[] {
       if (eq < 0 || eq > z) eq = -1;
       const type = eq < 0 ? 0 : typeCode(header.info.get(latin1(buf, a, eq))?.type);
       const v = type ? normValues(buf, eq + 1, z, type) : null;
-      out.push(v === null ? latin1(buf, a, z) : latin1(buf, a, eq + 1) + v);
+      // a text entry with an empty value ("XX=") prints as its key alone
+      if (!type && eq >= 0 && eq + 1 === z) out.push(latin1(buf, a, eq));
+      else out.push(v === null ? latin1(buf, a, z) : latin1(buf, a, eq + 1) + v);
     }
     a = z + 1;
   }
@@ -187,6 +189,7 @@ export function printsAsIs(rec: VcfRecord, nIn: number, fmtTypes: FormatTypeCach
           // text values can be long (annotations): the native search
           z = buf.indexOf(59, k + 1);
           if (z < 0 || z > e) z = e;
+          if (z === k + 1) return false; // "XX=" prints as "XX"
         }
       }
       if (z === a) return false; // an empty entry (';;', or ';' first or last) is dropped on output
