@@ -16,21 +16,10 @@ import type { VcfHeader } from '../src/vcf/header.js';
 import { compileFilter } from '../src/expr/filter.js';
 import { parseFilter } from '../src/expr/parse.js';
 import { FastFilter } from '../src/expr/fast-filter.js';
+import { mulberry32 as rng } from './helpers/shared.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vcf-agent-fastfilter-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** small seeded PRNG (mulberry32) */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GTS = ['0/0', '0/0', '0/1', '0/1', '1/1', '1/2', '0|1', '1|0', '2|2', './.', '.', '0', '1', './1', '0/.', '.|.',
   '0/0/1', '1/1/1', '10/2', '0/10', '', '/0', '|1/0', '0//1', 'x/1', '01/1', '3/3', '.', '0/0', '0/1'];

@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { norm, type NormOptions } from '../src/annotate/normalize.js';
-import { SKIP_BCFTOOLS, SKIP_SHARED, sharedPath } from './helpers/shared.js';
+import { SKIP_BCFTOOLS, SKIP_SHARED, sharedPath, mulberry32 as prng } from './helpers/shared.js';
 import { runCli } from './helpers/cli.js';
 
 const WARN_LINE = /^(REF_MISMATCH|NON_ACGTN_REF|NON_ACGTN_ALT|ALT_DUP)\t/;
@@ -233,17 +233,6 @@ test('vcf-agent norm -a: usage', async () => {
 
 // ---------------------------------------------------------------------------------------------
 // seeded random inputs
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCase(seed: number): { seq: string; vcf: string } {
   const r = prng(seed);

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { norm, normalizeAllele, FastaReader, type NormOptions } from '../src/annotate/normalize.js';
 import { deflateAll } from '../src/vcf/index/bgzf.js';
-import { SKIP_BCFTOOLS, SKIP_SHARED, fixture, sharedPath } from './helpers/shared.js';
+import { SKIP_BCFTOOLS, SKIP_SHARED, fixture, sharedPath, mulberry32 as prng } from './helpers/shared.js';
 import { runCli } from './helpers/cli.js';
 
 const FIX = (f: string) => fixture('norm', f);
@@ -390,17 +390,6 @@ test('norm -f: bcftools\' own norm.vcf against a reference agreeing with its REF
 
 // ---------------------------------------------------------------------------------------------
 // seeded random references and VCFs
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A reference of repeats (homopolymers, 2-4 bp units), soft-masked stretches and IUPAC codes, and a VCF of indels, MNPs, multi-allelic records and REF problems on it. */
 function randomCase(seed: number, clean: boolean): { fa: string; vcf: string } {

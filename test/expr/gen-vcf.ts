@@ -4,18 +4,10 @@
  * spanning deletions, no-ALT sites; missing and partially missing values, truncated sample columns,
  * phased/haploid/missing genotypes, multiple FILTERs and IDs).
  */
+import { mulberry32 } from '../helpers/shared.js';
 
-/** mulberry32: small seeded PRNG */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the tests' seeded PRNG (mulberry32) */
+export const rng = mulberry32;
 
 export const GEN_SAMPLES = ['S1', 'S2', 'S3', 'S4', 'S5'];
 

@@ -39,3 +39,15 @@ export function hasCommand(cmd: string): boolean {
   return paths.some((p) => fs.existsSync(path.join(p, cmd)));
 }
 export const SKIP_BCFTOOLS = hasCommand('bcftools') ? false : 'bcftools not installed (apt-get install -y bcftools tabix): differential tests skipped';
+
+/** mulberry32: a small seeded PRNG for the tests' generated inputs (floats in [0, 1)) */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
