@@ -10,11 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { SKIP_SHARED, SKIP_BCFTOOLS, sharedPath, fixture, hasCommand } from './helpers/shared.js';
+import { SKIP_SHARED, SKIP_BCFTOOLS, sharedPath, fixture, hasCommand, mulberry32 } from './helpers/shared.js';
 import { runCli } from './helpers/cli.js';
 import { reg2bin, reg2bins, adjustDepth } from '../src/vcf/index/binning.js';
 import { deflateAll, inflateAll } from '../src/vcf/index/bgzf.js';
-import { serializeIndex } from '../src/vcf/index/format.js';
+import { parseIndex, serializeIndex } from '../src/vcf/index/format.js';
+import { queryChunks } from '../src/vcf/index/query.js';
 import { buildVcfIndex, loadIndex } from '../src/vcf/index/vcf-index.js';
 import { indexFile, indexStats } from '../src/vcf/index/index-file.js';
 import { RegionReader } from '../src/vcf/region-reader.js';
@@ -324,4 +325,42 @@ test('index: vcf-agent query -r/-R through our CSI and TBI returns exactly the r
     }
   }
   assert.ok(compared > 1000, `only ${compared} records compared`);
+});
+
+test('queryChunks: bins read from the index bytes and bins built in memory give the same chunks (TBI and CSI)', async () => {
+  // SNPs, and deletions of 1 kb to 3 Mb with INFO/END, so that bins of every level hold records
+  const rnd = mulberry32(20261207);
+  const lines = ['##fileformat=VCFv4.2', '##contig=<ID=c1,length=60000000>', '##contig=<ID=c2,length=9000000>',
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="end">', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO'];
+  const spans: Array<[string, number]> = [['c1', 60_000_000], ['c2', 9_000_000]];
+  for (const [chrom, len] of spans) {
+    const pos: number[] = [];
+    for (let i = 0; i < 2500; i++) pos.push(1 + Math.floor(rnd() * (len - 4_000_000)));
+    pos.sort((a, b) => a - b);
+    for (const p of pos) {
+      const del = rnd() < 0.15;
+      lines.push(`${chrom}\t${p}\t.\tA\t${del ? '<DEL>' : 'C'}\t.\t.\t${del ? `END=${p + 1000 + Math.floor(rnd() * rnd() * 3_000_000)}` : '.'}`);
+    }
+  }
+  const file = path.join(TMP, 'bins.vcf.gz');
+  fs.writeFileSync(file, deflateAll(Buffer.from(lines.join('\n') + '\n', 'latin1'), 6, 8192));
+  for (const format of ['tbi', 'csi'] as const) {
+    const { index: built } = await buildVcfIndex(file, { format });
+    const parsed = parseIndex(serializeIndex(built), `${format} bytes`);
+    assert.equal(parsed.refs.length, built.refs.length);
+    let nonEmpty = 0;
+    for (let t = 0; t < built.refs.length; t++) {
+      // the parsed index's bins decoded into objects, seen through a plain Map
+      const decoded = { ...parsed.refs[t], bins: new Map([...parsed.refs[t].bins.keys()].map((b) => [b, parsed.refs[t].bins.get(b)!])) };
+      for (let i = 0; i < 400; i++) {
+        const beg = Math.floor(rnd() * spans[t][1]);
+        const end = beg + 1 + Math.floor(rnd() * (i % 3 === 0 ? 5_000_000 : 100_000));
+        const a = queryChunks(built, built.refs[t], beg, end);
+        assert.deepEqual(queryChunks(parsed, parsed.refs[t], beg, end), a, `${format} ref ${t} [${beg}, ${end}): index bytes`);
+        assert.deepEqual(queryChunks(parsed, decoded, beg, end), a, `${format} ref ${t} [${beg}, ${end}): decoded bins`);
+        if (a.length > 1) nonEmpty++;
+      }
+    }
+    assert.ok(nonEmpty > 200, `${format}: only ${nonEmpty} queries had several chunks`);
+  }
 });

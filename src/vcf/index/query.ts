@@ -5,53 +5,40 @@
  * the first bin to the right; then sorted, de-nested and merged).
  */
 import { binFirst, binParent, nBins, reg2bins, shr } from './binning.js';
-import type { Chunk, IndexData, RawBins, RefIndex } from './format.js';
+import type { BinMap, Chunk, IndexData, RawBins, RefIndex } from './format.js';
 
 export function queryChunks(idx: IndexData, ref: RefIndex, beg: number, end: number): Chunk[] {
   if (beg < 0) beg = 0;
   if (end < beg || ref.bins.size === 0) return [];
   const { minShift, depth } = idx;
   const bins = ref.bins;
-  const total = nBins(depth);
-  // an index file's bins are read from its bytes (no objects decoded per bin)
-  if (typeof (bins as Partial<RawBins>).rawOffset === 'function') return queryRaw(bins as unknown as RawBins, minShift, depth, total, beg, end);
-
-  // min_off: loff of the lowest-level bin at or left of beg that exists
-  let bin = binFirst(depth) + shr(beg, minShift);
-  let found = bins.get(bin);
-  while (!found && bin) {
-    const first = (binParent(bin) << 3) + 1;
-    if (bin > first) bin--;
-    else bin = binParent(bin);
-    found = bins.get(bin);
-  }
-  const minOff = found ? found.loff : 0;
-
-  // max_off: first chunk of the nearest existing bin to the right of end
-  let maxOff = Infinity;
-  bin = binFirst(depth) + shr(end - 1, minShift) + 1;
-  if (bin >= total) bin = 0;
-  for (;;) {
-    while (bin % 8 === 1) bin = binParent(bin);
-    if (bin === 0) break;
-    const b = bins.get(bin);
-    if (b && b.chunks.length > 0) {
-      maxOff = b.chunks[0].u;
-      break;
-    }
-    bin++;
-  }
-
-  const off: Chunk[] = [];
-  for (const bn of reg2bins(beg, end, minShift, depth)) {
-    const b = bins.get(bn);
-    if (!b) continue;
-    for (const c of b.chunks) if (c.v > minOff && c.u < maxOff) off.push({ u: c.u, v: c.v });
-  }
-  return settle(off);
+  // an index file's bins are read from its bytes (no objects decoded per bin); others (an index
+  // built in memory) through the same accessors
+  const raw = typeof (bins as Partial<RawBins>).rawOffset === 'function' ? (bins as unknown as RawBins) : new MapBins(bins);
+  return queryRaw(raw, minShift, depth, nBins(depth), beg, end);
 }
 
-/** queryChunks over bins read from the index bytes: the same steps, the same answer. */
+/** RawBins over decoded bins: a bin's "offset" is its number. */
+class MapBins implements RawBins {
+  constructor(private readonly bins: BinMap) {}
+  rawOffset(bin: number): number {
+    return this.bins.has(bin) ? bin : -1;
+  }
+  rawLoff(bin: number): number {
+    return this.bins.get(bin)!.loff;
+  }
+  rawCount(p: number): number {
+    return this.bins.get(p)!.chunks.length;
+  }
+  rawU(p: number, k: number): number {
+    return this.bins.get(p)!.chunks[k].u;
+  }
+  rawV(p: number, k: number): number {
+    return this.bins.get(p)!.chunks[k].v;
+  }
+}
+
+/** The steps of htslib's hts_itr_query over a reference's bins. */
 function queryRaw(raw: RawBins, minShift: number, depth: number, total: number, beg: number, end: number): Chunk[] {
   let bin = binFirst(depth) + shr(beg, minShift);
   let p = raw.rawOffset(bin);
