@@ -24,7 +24,7 @@
  * - Records with fewer than two alleles or an allele that is not A/C/G/T/N (symbolic, `*`, IUPAC)
  *   are passed on unchanged.
  */
-import { NormRec, MISSING, END, fieldKind, alleles2gt, numTokens, flatNumeric, flatText, flatGt, gtText, gtAllele, gtIsMissing, GT_END, type Val, type InfoEntry } from './norm-record.js';
+import { NormRec, MISSING, END, fieldKind, alleles2gt, numTokens, numText, flatNumeric, flatText, flatGt, gtText, gtAllele, gtIsMissing, GT_END, type Val, type InfoEntry } from './norm-record.js';
 import { transpose, type NormContext } from './norm-split.js';
 
 interface Atom {
@@ -141,6 +141,22 @@ function copyFields(dst: string[], src: string, pairs: Array<[number, number]>):
   return dst.join(',');
 }
 
+/** A Number=A or R text value for one atom (its source ALT iori, 0-based), with a `.` for `*` when `star`. */
+function atomText(src: string, num: string, iori: number, star: boolean): string {
+  if (num === 'A') return copyFields(star ? ['.', '.'] : ['.'], src, [[iori, 0]]);
+  return copyFields(star ? ['.', '.', '.'] : ['.', '.'], src, [[0, 0], [iori + 1, 1]]);
+}
+
+/**
+ * Integer AD/QS of an atom: its source ALT's value (vals[at + ial]) plus those of the later ALTs
+ * the same atom came from (row[j] === 1), in int32 arithmetic as bcftools adds them.
+ */
+function summed(vals: Val[], at: number, ial: number, row: Uint8Array): Val {
+  let acc = toInt(vals[at + ial]);
+  for (let j = ial; j < row.length; j++) if (row[j] === 1) acc = (acc + toInt(vals[at + j + 1])) | 0;
+  return fromInt(acc);
+}
+
 /**
  * `-a`: the records a record atomizes into (the record itself when bcftools leaves it alone).
  * `star` false is `--atom-overlaps .`.
@@ -176,14 +192,7 @@ export function atomizeRecord(ctx: NormContext, line: NormRec, star: boolean): N
     }
     const value = e.value;
     if (kind.type === 'str') {
-      for (let k = 0; k < outs.length; k++) {
-        const iori = outs[k].ial - 1;
-        const s = hasStar(k);
-        let v: string;
-        if (kind.num === 'A') v = copyFields(s ? ['.', '.'] : ['.'], value, [[iori, 0]]);
-        else v = copyFields(s ? ['.', '.', '.'] : ['.', '.'], value, [[0, 0], [iori + 1, 1]]);
-        infos[k].push({ key: e.key, value: v });
-      }
+      for (let k = 0; k < outs.length; k++) infos[k].push({ key: e.key, value: atomText(value, kind.num, outs[k].ial - 1, hasStar(k)) });
       continue;
     }
     const vals = numTokens(value);
@@ -195,15 +204,10 @@ export function atomizeRecord(ctx: NormContext, line: NormRec, star: boolean): N
       const dst: Val[] = [];
       if (kind.num === 'A') dst.push(vals[ial - 1]);
       else {
-        dst.push(vals[0], vals[ial]);
-        if (sum) {
-          let acc = toInt(dst[1]);
-          for (let j = ial; j < nori; j++) if (tbl[k][j] === 1) acc = (acc + toInt(vals[j + 1])) | 0;
-          dst[1] = fromInt(acc);
-        }
+        dst.push(vals[0], sum ? summed(vals, 0, ial, tbl[k]) : vals[ial]);
       }
       if (hasStar(k)) dst.push(MISSING);
-      infos[k].push({ key: e.key, value: valsText(dst) });
+      infos[k].push({ key: e.key, value: numText(dst, 0, dst.length) });
     }
   }
   for (let k = 0; k < outs.length; k++) recs[k].setInfo(infos[k]);
@@ -255,11 +259,7 @@ export function atomizeRecord(ctx: NormContext, line: NormRec, star: boolean): N
           for (let k = 0; k < outs.length; k++) {
             const iori = outs[k].ial - 1;
             const s = hasStar(k);
-            add(k, key, col.map((t) => {
-              const src = t ?? '.';
-              if (kind.num === 'A') return copyFields(s ? ['.', '.'] : ['.'], src, [[iori, 0]]);
-              return copyFields(s ? ['.', '.', '.'] : ['.', '.'], src, [[0, 0], [iori + 1, 1]]);
-            }));
+            add(k, key, col.map((t) => atomText(t ?? '.', kind.num, iori, s)));
           }
           continue;
         }
@@ -312,12 +312,7 @@ export function atomizeRecord(ctx: NormContext, line: NormRec, star: boolean): N
               const v = vals[o + ial - 1];
               dst.push(v === END ? MISSING : v);
             } else {
-              dst.push(vals[o], vals[o + ial]);
-              if (sum) {
-                let acc = toInt(vals[o + ial]);
-                for (let j = ial; j < nori; j++) if (tbl[k][j] === 1) acc = (acc + toInt(vals[o + j + 1])) | 0;
-                dst[dst.length - 1] = fromInt(acc);
-              }
+              dst.push(vals[o], sum ? summed(vals, o, ial, tbl[k]) : vals[o + ial]);
             }
             if (s) dst.push(MISSING);
           }
@@ -328,14 +323,4 @@ export function atomizeRecord(ctx: NormContext, line: NormRec, star: boolean): N
     for (let k = 0; k < outs.length; k++) if (fmts[k].length) recs[k].setFormat(fmts[k], transpose(cols[k], nsmpl));
   }
   return recs;
-}
-
-/** INFO values until the vector end ('.' for missing) */
-function valsText(vals: Val[]): string {
-  const out: string[] = [];
-  for (const v of vals) {
-    if (v === END) break;
-    out.push(v === MISSING ? '.' : v);
-  }
-  return out.length ? out.join(',') : '.';
 }

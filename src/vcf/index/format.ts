@@ -404,6 +404,7 @@ class LazyRef implements RefIndex, BinMap, RawBins {
 
   rawLoff(bin: number, p: number): number {
     if (this.csi) return readU64(this.b, p + 4, this.file);
+    // TBI: a bin's loff is the linear-index entry of its first window (htslib update_loff)
     if (bin >= nBins(5)) return 0;
     const lin = this.linear;
     const bot = binBot(bin, 5);
@@ -441,27 +442,12 @@ class LazyRef implements RefIndex, BinMap, RawBins {
   get(bin: number): Bin | undefined {
     const hit = this.decoded.get(bin);
     if (hit) return hit;
-    const p0 = this.find(bin);
-    if (p0 < 0) return undefined;
-    const b = this.b;
-    let p = p0 + 4;
-    let loff = 0;
-    if (this.csi) {
-      loff = readU64(b, p, this.file);
-      p += 8;
-    }
-    const n = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-    p += 4;
+    const p = this.find(bin);
+    if (p < 0) return undefined;
+    const n = this.rawCount(p);
     const chunks: Chunk[] = new Array(n);
-    for (let k = 0; k < n; k++, p += 16) chunks[k] = { u: readU64(b, p, this.file), v: readU64(b, p + 8, this.file) };
-    if (!this.csi) {
-      // TBI: a bin's loff is the linear-index entry of its first window (htslib update_loff)
-      const lin = this.linear;
-      if (bin < nBins(5)) {
-        const bot = binBot(bin, 5);
-        loff = bot < lin.length ? lin[bot] : 0;
-      }
-    }
+    for (let k = 0; k < n; k++) chunks[k] = { u: this.rawU(p, k), v: this.rawV(p, k) };
+    const loff = this.rawLoff(bin, p);
     const out: Bin = { bin, loff, chunks };
     this.decoded.set(bin, out);
     return out;
