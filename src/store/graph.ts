@@ -62,8 +62,9 @@ export class GraphDb {
 
   /**
    * The engine allows one read-write process or several read-only ones per graph; the open happens
-   * at the first query, retried every 100 ms while another process holds a conflicting lock, for up
-   * to `waitMs` (default $VCF_AGENT_GRAPH_WAIT_MS or 60 s), then a clear STORE_GRAPH_BUSY error.
+   * at the first query, retried every 100 ms while another process holds a conflicting lock (or,
+   * for a read-only open, while a writer's changes are not yet checkpointed), for up to `waitMs`
+   * (default $VCF_AGENT_GRAPH_WAIT_MS or 60 s), then a clear STORE_GRAPH_BUSY error.
    */
   static open(file: string, opts: { readOnly?: boolean; bufferPoolBytes?: number; waitMs?: number } = {}): GraphDb {
     const pool = opts.bufferPoolBytes ?? (Number(process.env.VCF_AGENT_GRAPH_POOL_MB) * 1024 * 1024 || (opts.readOnly ? DEFAULT_BUFFER_POOL : WRITER_BUFFER_POOL));
@@ -101,9 +102,14 @@ export class GraphDb {
         await this.conn.init();
         return;
       } catch (e) {
-        if (!/could not set lock/i.test(String((e as Error).message))) throw e;
+        const msg = String((e as Error).message);
+        // another process holds a conflicting lock; or, opening read-only, a writer that has just
+        // released its lock has not yet checkpointed its changes (they need a read-write open)
+        const shadow = this.readOnly && /replay shadow pages/i.test(msg);
+        if (!/could not set lock/i.test(msg) && !shadow) throw e;
         await this.db.close().catch(() => undefined);
         if (Date.now() >= deadline) {
+          if (shadow) throw e;
           throw new VcfError('STORE_GRAPH_BUSY', `the graph ${this.file} is held by another process (${this.readOnly ? 'a writer: an ingest or db rebuild-graph' : 'a reader'}) for more than ${Math.round(this.waitMs / 1000)} s; try again when it has finished`, { file: this.file });
         }
         await new Promise((r) => setTimeout(r, 100));
